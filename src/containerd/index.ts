@@ -1,0 +1,2 @@
+// Public API of the client layer, bundled as dist/client.js.
+export {};
