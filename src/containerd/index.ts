@@ -1,2 +1,30 @@
-// Public API of the client layer, bundled as dist/client.js.
-export {};
+// Public API of the client layer, bundled as dist/client.js (no vscode): `const { connect } = require('./dist/client.js')`.
+export { connect, explainConnectFailure, type ConnectOptions } from './connect';
+export { ContainerdClient, Connection } from './client';
+export * from './errors';
+export * from './types';
+export * from './event-types';
+export { DEFAULT_ADDRESS, DEFAULT_NAMESPACE, WELL_KNOWN_SOCKETS, defaultAddress, defaultNamespace, discoverSocket, socketPathOf, type DiscoveredSocket } from './address';
+export { diagnoseSocket, PERMISSION_FIX } from './diagnose';
+export { identifierProblem, validateIdentifier, MAX_IDENTIFIER_LENGTH } from './identifiers';
+export { sha256Digest, chainId, chainIds, shortDigest, isDigest } from './digest';
+export type { CallOptions } from './grpc/rpc';
+export type { NewContainer, ContainerUpdate } from './services/containers';
+export type { ImageUpdate } from './services/images';
+export type { LeaseOptions } from './services/leases';
+export type { TaskIO } from './services/tasks';
+export { signalNumber, PROCESS_TYPE_URL } from './services/tasks';
+export { SPEC_TYPE_URL } from './services/containers';
+export type { SubscribeOptions } from './services/events';
+export type { DaemonVersion, ServerInfo } from './services/version';
+export type { WriteOptions } from './services/content';
+export type { TaskMetrics } from './metrics';
+export { createFifoSet, fifoTaskIO, fileLogIO, AttachedIO, removeFifoSet, type FifoSet, type FifoOptions } from './fifo';
+export { startTask, startExec, newExecId, type ProcessHandle, type StdioOptions } from './process';
+export { hasBlob, writeBlob, writeBuffer, readJson } from './images/blobs';
+export { resolveImage, type ResolvedImage } from './images/resolve';
+export { unpackImage, isUnpacked, type UnpackProgress, type UnpackOptions } from './images/unpack';
+export { importImage, importOciLayout, layoutDirSource, mapSource, type BlobSource, type ImportOptions } from './images/import';
+export { childGcLabels, gcSnapshotLabel } from './images/gc-labels';
+export { hostPlatform, normalizePlatform, platformMatches, formatPlatform, parsePlatform, selectManifest } from './oci/platform';
+export * as oci from './oci/exports';

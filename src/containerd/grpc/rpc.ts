@@ -1,0 +1,96 @@
+// The one place that performs gRPC calls: namespace metadata, deadlines, AbortSignal and error mapping.
+import * as grpc from '@grpc/grpc-js';
+import { CancelledError, fromGrpcError } from '../errors';
+
+export interface CallOptions {
+  /** Cancels the call; the promise rejects with CancelledError (streams end, see `serverStream`). */
+  signal?: AbortSignal;
+  /** Per-call deadline in ms; 0 means none. Defaults to the client's unary timeout. */
+  timeoutMs?: number;
+}
+
+type UnaryFn = (req: unknown, md: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: unknown) => void) => grpc.ClientUnaryCall;
+type ServerStreamFn = (req: unknown, md: grpc.Metadata, opts: grpc.CallOptions) => grpc.ClientReadableStream<unknown>;
+type DuplexFn = (md: grpc.Metadata, opts: grpc.CallOptions) => grpc.ClientDuplexStream<unknown, unknown>;
+
+/** A service client bound to a namespace. Each wrapper in services/ owns one. */
+export class Rpc {
+  constructor(
+    private readonly client: grpc.Client,
+    private readonly service: string,
+    readonly namespace: string,
+    private readonly defaultTimeoutMs: number,
+    /** Lease id sent as `containerd-lease`, so what the call creates is held by that lease. */
+    readonly lease?: string,
+  ) {}
+
+  private metadata(): grpc.Metadata {
+    const md = new grpc.Metadata();
+    if (this.namespace) md.set('containerd-namespace', this.namespace);
+    if (this.lease) md.set('containerd-lease', this.lease);
+    return md;
+  }
+
+  private callOptions(timeoutMs: number | undefined, fallback: number): grpc.CallOptions {
+    const t = timeoutMs ?? fallback;
+    return t > 0 ? { deadline: Date.now() + t } : {};
+  }
+
+  private method<T>(name: string): T {
+    const fn = (this.client as unknown as Record<string, unknown>)[name];
+    if (typeof fn !== 'function') throw new Error(`${this.service}.${name} is not in the compiled protos`);
+    return (fn as (...a: unknown[]) => unknown).bind(this.client) as T;
+  }
+
+  unary<Res>(name: string, req: object, opts: CallOptions = {}, operation?: string): Promise<Res> {
+    const op = operation ?? `${this.service}.${name}`;
+    if (opts.signal?.aborted) return Promise.reject(new CancelledError(`${op}: cancelled`));
+    return new Promise<Res>((resolve, reject) => {
+      const call = this.method<UnaryFn>(name)(req, this.metadata(), this.callOptions(opts.timeoutMs, this.defaultTimeoutMs), (err, res) => {
+        opts.signal?.removeEventListener('abort', onAbort);
+        if (err) reject(fromGrpcError(err, op));
+        else resolve(res as Res);
+      });
+      const onAbort = (): void => call.cancel();
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /**
+   * A server stream as an AsyncIterable. Breaking out of the loop or aborting the signal cancels the call;
+   * with `endOnAbort` an abort ends the iteration quietly (subscriptions), otherwise it throws CancelledError.
+   */
+  async *serverStream<Res>(name: string, req: object, opts: CallOptions & { endOnAbort?: boolean } = {}, operation?: string): AsyncGenerator<Res> {
+    const op = operation ?? `${this.service}.${name}`;
+    if (opts.signal?.aborted) {
+      if (opts.endOnAbort) return;
+      throw new CancelledError(`${op}: cancelled`);
+    }
+    const call = this.method<ServerStreamFn>(name)(req, this.metadata(), this.callOptions(opts.timeoutMs, 0));
+    const onAbort = (): void => call.cancel();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      for await (const msg of call) yield msg as Res;
+    } catch (e) {
+      if (opts.signal?.aborted) {
+        if (opts.endOnAbort) return;
+        throw new CancelledError(`${op}: cancelled`, { cause: e });
+      }
+      throw fromGrpcError(e, op);
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+      call.cancel();
+    }
+  }
+
+  /** A bidirectional stream (Content.Write); the caller drives it. */
+  duplex<Req, Res>(name: string, opts: CallOptions = {}): grpc.ClientDuplexStream<Req, Res> {
+    const call = this.method<DuplexFn>(name)(this.metadata(), this.callOptions(opts.timeoutMs, 0));
+    if (opts.signal) {
+      const onAbort = (): void => call.cancel();
+      opts.signal.addEventListener('abort', onAbort, { once: true });
+      call.on('close', () => opts.signal?.removeEventListener('abort', onAbort));
+    }
+    return call as grpc.ClientDuplexStream<Req, Res>;
+  }
+}

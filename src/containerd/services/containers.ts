@@ -1,0 +1,80 @@
+// containerd.services.containers.v1: container metadata records (no process; see tasks).
+import type { Rpc, CallOptions } from '../grpc/rpc';
+import { jsonAny, labels, parseJsonAny, toDate, type RawAny, type RawTimestamp } from '../grpc/convert';
+import { validateIdentifier } from '../identifiers';
+import type { Container } from '../types';
+
+export const SPEC_TYPE_URL = 'types.containerd.io/opencontainers/runtime-spec/1/Spec';
+
+interface RawContainer {
+  id: string; labels: Record<string, string>; image: string;
+  runtime?: { name: string; options?: RawAny | null } | null; spec?: RawAny | null;
+  snapshotter: string; snapshot_key: string; created_at?: RawTimestamp; updated_at?: RawTimestamp;
+  extensions?: Record<string, RawAny>;
+}
+
+function toContainer(c: RawContainer): Container {
+  const ext: Record<string, string> = {};
+  for (const [k, v] of Object.entries(c.extensions ?? {})) ext[k] = v.type_url;
+  return {
+    id: c.id, labels: labels(c.labels), image: c.image,
+    runtime: { name: c.runtime?.name ?? '', ...(c.runtime?.options?.type_url ? { optionsTypeUrl: c.runtime.options.type_url } : {}) },
+    spec: parseJsonAny(c.spec), snapshotter: c.snapshotter, snapshotKey: c.snapshot_key,
+    createdAt: toDate(c.created_at), updatedAt: toDate(c.updated_at), extensions: ext,
+  };
+}
+
+export interface NewContainer {
+  id: string;
+  image?: string;
+  labels?: Record<string, string>;
+  runtime?: string;
+  /** OCI runtime spec; sent as JSON in an Any. */
+  spec: unknown;
+  snapshotter?: string;
+  snapshotKey?: string;
+}
+
+export interface ContainerUpdate { labels?: Record<string, string>; image?: string; spec?: unknown; snapshotKey?: string }
+
+export class ContainersService {
+  constructor(private readonly rpc: Rpc) {}
+
+  async list(filters: string[] = [], opts?: CallOptions): Promise<Container[]> {
+    const res = await this.rpc.unary<{ containers: RawContainer[] }>('List', { filters }, opts, 'containers.list');
+    return res.containers.map(toContainer);
+  }
+
+  async get(id: string, opts?: CallOptions): Promise<Container> {
+    const res = await this.rpc.unary<{ container: RawContainer }>('Get', { id }, opts, `containers.get "${id}"`);
+    return toContainer(res.container);
+  }
+
+  async create(c: NewContainer, opts?: CallOptions): Promise<Container> {
+    validateIdentifier(c.id, 'container id');
+    const container = {
+      id: c.id, image: c.image ?? '', labels: c.labels ?? {},
+      runtime: { name: c.runtime ?? 'io.containerd.runc.v2' },
+      spec: jsonAny(SPEC_TYPE_URL, c.spec),
+      snapshotter: c.snapshotter ?? (c.snapshotKey ? 'overlayfs' : ''), snapshot_key: c.snapshotKey ?? '',
+    };
+    const res = await this.rpc.unary<{ container: RawContainer }>('Create', { container }, opts, `containers.create "${c.id}"`);
+    return toContainer(res.container);
+  }
+
+  async update(id: string, update: ContainerUpdate, opts?: CallOptions): Promise<Container> {
+    const paths: string[] = [];
+    const container: Record<string, unknown> = { id };
+    if (update.labels) { paths.push('labels'); container.labels = update.labels; }
+    if (update.image !== undefined) { paths.push('image'); container.image = update.image; }
+    if (update.spec !== undefined) { paths.push('spec'); container.spec = jsonAny(SPEC_TYPE_URL, update.spec); }
+    if (update.snapshotKey !== undefined) { paths.push('snapshotkey'); container.snapshot_key = update.snapshotKey; }
+    const res = await this.rpc.unary<{ container: RawContainer }>('Update', { container, update_mask: { paths } }, opts, `containers.update "${id}"`);
+    return toContainer(res.container);
+  }
+
+  /** Removes the record only; the snapshot is the caller's (see ContainerdClient.deleteContainer). */
+  async delete(id: string, opts?: CallOptions): Promise<void> {
+    await this.rpc.unary('Delete', { id }, opts, `containers.delete "${id}"`);
+  }
+}
