@@ -26,5 +26,6 @@ export { resolveImage, type ResolvedImage } from './images/resolve';
 export { unpackImage, isUnpacked, type UnpackProgress, type UnpackOptions } from './images/unpack';
 export { importImage, importOciLayout, layoutDirSource, mapSource, type BlobSource, type ImportOptions } from './images/import';
 export { childGcLabels, gcSnapshotLabel } from './images/gc-labels';
-export { hostPlatform, normalizePlatform, platformMatches, formatPlatform, parsePlatform, selectManifest } from './oci/platform';
+export { hostPlatform, normalizePlatform, formatPlatform, parsePlatform, selectManifest, selectManifests, platformMatcher } from './registry/platform';
+export * as registry from './registry';
 export * as oci from './oci/exports';

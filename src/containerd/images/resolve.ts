@@ -4,7 +4,7 @@ import { NotFoundError } from '../errors';
 import type { CallOptions } from '../grpc/rpc';
 import type { Descriptor, ImageConfig, Index, Manifest, Platform } from '../oci/image-types';
 import { isIndexMediaType, isManifestMediaType } from '../oci/media-types';
-import { formatPlatform, hostPlatform, platformManifests, selectManifest } from '../oci/platform';
+import { hostPlatform, selectManifest, selectManifests } from '../registry/platform';
 import { readJson } from './blobs';
 
 export interface ResolvedImage {
@@ -22,11 +22,8 @@ export async function resolveImage(client: ContainerdClient, target: Descriptor,
   for (let depth = 0; isIndexMediaType(desc.mediaType); depth++) {
     if (depth > 4) throw new NotFoundError('image index nests too deeply');
     const index = await readJson<Index>(client, desc.digest, opts);
-    const runnable = platformManifests(index.manifests);
-    platforms = runnable.map((m) => m.platform).filter((p): p is Platform => !!p);
-    const chosen = selectManifest(runnable, platform);
-    if (!chosen) throw new NotFoundError(`no manifest for platform ${formatPlatform(platform)} (image has ${platforms.map(formatPlatform).join(', ') || 'none'})`);
-    desc = chosen;
+    platforms = selectManifests(index, 'all').map((m) => m.platform).filter((p): p is Platform => !!p);
+    desc = selectManifest(index, platform);
   }
   if (!isManifestMediaType(desc.mediaType)) throw new NotFoundError(`unsupported image media type ${desc.mediaType}`);
   const manifest = await readJson<Manifest>(client, desc.digest, opts);

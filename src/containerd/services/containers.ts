@@ -29,6 +29,8 @@ export interface NewContainer {
   image?: string;
   labels?: Record<string, string>;
   runtime?: string;
+  /** Runtime options as an encoded Any, e.g. runc's `containerd.runc.v1.Options` (its `root` keeps runc state off /run/containerd). */
+  runtimeOptions?: { typeUrl: string; value: Uint8Array };
   /** OCI runtime spec; sent as JSON in an Any. */
   spec: unknown;
   snapshotter?: string;
@@ -54,7 +56,10 @@ export class ContainersService {
     validateIdentifier(c.id, 'container id');
     const container = {
       id: c.id, image: c.image ?? '', labels: c.labels ?? {},
-      runtime: { name: c.runtime ?? 'io.containerd.runc.v2' },
+      runtime: {
+        name: c.runtime ?? 'io.containerd.runc.v2',
+        ...(c.runtimeOptions ? { options: { type_url: c.runtimeOptions.typeUrl, value: Buffer.from(c.runtimeOptions.value) } } : {}),
+      },
       spec: jsonAny(SPEC_TYPE_URL, c.spec),
       snapshotter: c.snapshotter ?? (c.snapshotKey ? 'overlayfs' : ''), snapshot_key: c.snapshotKey ?? '',
     };
