@@ -1,0 +1,75 @@
+// Playwright helpers for the VS Code workbench (code-server 4.139 / VS Code 1.139 DOM).
+import type { Locator, Page } from 'playwright-core';
+
+// Generous: the CI machine has 2 cores and other suites may run beside us.
+const STEP_TIMEOUT_MS = 30_000;
+
+/** Waits until the workbench has rendered its activity bar and status bar. */
+export async function waitForWorkbench(page: Page): Promise<void> {
+  await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+  await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+}
+
+/** Opens the command palette (F1), types the command's title and runs the first matching entry. */
+export async function openPalette(page: Page, command: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  await input.fill(`>${command}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first();
+  await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  await row.click();
+}
+
+/** The rows of the quick pick that is open now (e.g. after a command that asks to pick). */
+export function quickPickRow(page: Page, text: string): Locator {
+  return page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text }).first();
+}
+
+/**
+ * A row of a virtualized list (only rows on screen exist in the DOM): pages down through the list
+ * inside `container` until a row containing `text` is rendered.
+ */
+export async function findListRow(page: Page, container: string, text: string): Promise<Locator> {
+  const list = page.locator(`${container} .monaco-list`).first();
+  const row = page.locator(`${container} .monaco-list-row`, { hasText: text }).first();
+  await list.locator('.monaco-list-row').first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  await list.focus();
+  for (let i = 0; i < 50 && !(await row.isVisible()); i++) await page.keyboard.press('PageDown');
+  await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  return row;
+}
+
+/**
+ * The activity bar entry whose title starts with `title` (e.g. a view container's title).
+ * In 1.139 the tab's own aria-label is empty; the title is on the action link inside it.
+ */
+export function activity(page: Page, title: string): Locator {
+  const label = page.locator(`[aria-label^="${title.replace(/"/g, '\\"')}"]`);
+  return page.locator('.part.activitybar [role="tab"]').filter({ has: label }).first();
+}
+
+export async function clickActivity(page: Page, title: string): Promise<void> {
+  const entry = activity(page, title);
+  await entry.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  await entry.click();
+}
+
+/** A row of any tree view, by its accessible name. */
+export function treeItem(page: Page, name: string | RegExp): Locator {
+  return page.getByRole('treeitem', { name });
+}
+
+/** Messages of the notification toasts on screen now. */
+export async function notifications(page: Page): Promise<string[]> {
+  return page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
+}
+
+/**
+ * Text of the visible terminal(s). xterm renders rows as DOM only with GPU acceleration off, which
+ * the UI runner's settings ensure.
+ */
+export async function terminalText(page: Page): Promise<string> {
+  const rows = await page.locator('.terminal-wrapper .xterm-rows').allInnerTexts();
+  return rows.join('\n');
+}
