@@ -1,0 +1,113 @@
+// Open Shell, Exec… and Attach Terminal. Shells and TTY execs run in integrated terminals (several at once, named
+// `<container>: <command>`); a one-shot exec without a TTY prints to the "Containerd Exec" output channel.
+import * as path from 'node:path';
+import { attachTask, execProcess, joinCommandLine, newExecId, openShell, splitCommandLine, identifierProblem } from '../containerd';
+import { ProcessPty } from '../terminals/process-pty';
+import { attachedSession, execSession } from '../terminals/sessions';
+import { connected } from './context';
+import { Cancelled } from './prompts';
+import { fifoDir, isRunning, targetContainers, taskTerminalKey, type ContainerRef, type RunContext } from './run-context';
+
+export interface ExecResult { terminal?: string; execId: string; exitStatus?: number; output?: string }
+
+const execFifoDir = (run: RunContext, ref: ContainerRef): string => path.join(fifoDir(run, ref), 'exec');
+
+async function openShellCommand(run: RunContext, arg: unknown, all: unknown): Promise<ExecResult> {
+  const [ref] = await targetContainers(run, arg, all, 'Open a shell in', false, isRunning);
+  const { client } = await connected(run.deps, ref.namespace);
+  const execId = newExecId('shell');
+  // Started before the terminal exists, so the terminal can be named after the shell that was found.
+  const { handle, shell } = await openShell(client, ref.id, { execId, fifoBaseDir: execFifoDir(run, ref) });
+  const pty = new ProcessPty({
+    start: async (size) => {
+      if (size) await handle.resize(size.width, size.height).catch(() => undefined);
+      return execSession(handle);
+    },
+    onError: (m) => run.deps.log.warn(`${ref.id} ${execId}: ${m}`),
+  });
+  const { name } = run.terminals.open(`${ref.id}: ${shell}`, `exec:${ref.namespace}/${ref.id}/${execId}`, pty);
+  await pty.ready;
+  return { terminal: name, execId };
+}
+
+async function askExec(run: RunContext, ref: ContainerRef): Promise<{ args: string[]; tty: boolean; execId: string }> {
+  const p = run.deps.prompts();
+  const line = await p.input({
+    title: `Exec in ${ref.id}: command`, placeHolder: 'e.g. ps aux, or redis-cli ping',
+    prompt: 'Split like a shell would, without running one (use sh -c "…" for pipes and variables)',
+    validateInput: (v) => {
+      try { return splitCommandLine(v).length ? undefined : 'Enter a command'; } catch (e) { return (e as Error).message; }
+    },
+  });
+  if (!line) throw new Cancelled();
+  const args = splitCommandLine(line);
+  const mode = (await p.pick([
+    { label: 'Terminal (TTY)', description: 'interactive, in an integrated terminal', tty: true },
+    { label: 'Output channel', description: 'one-shot, no TTY: output in the Containerd Exec channel', tty: false },
+  ], { title: `Exec ${joinCommandLine(args)} in ${ref.id}` }))?.[0];
+  if (!mode) throw new Cancelled();
+  const execId = (await p.input({
+    title: `Exec ${joinCommandLine(args)} in ${ref.id}: exec id`, value: newExecId(),
+    validateInput: (v) => identifierProblem(v.trim(), 'exec id'),
+  }))?.trim();
+  if (!execId) throw new Cancelled();
+  return { args, tty: mode.tty, execId };
+}
+
+async function oneShot(run: RunContext, ref: ContainerRef, args: string[], execId: string): Promise<ExecResult> {
+  const { client } = await connected(run.deps, ref.namespace);
+  const out = run.execOutput;
+  out.show(true);
+  out.appendLine(`[${ref.id}] $ ${joinCommandLine(args)}   (exec ${execId})`);
+  const handle = await execProcess(client, ref.id, { args, tty: false, execId, fifoBaseDir: execFifoDir(run, ref) });
+  let text = '';
+  const append = (b: Buffer): void => { const s = b.toString('utf8'); text += s; out.append(s); };
+  handle.io?.stdout.on('data', append);
+  handle.io?.stderr?.on('data', append);
+  try {
+    const { exitStatus } = await handle.exited;
+    out.appendLine(`[${ref.id}] exit code ${exitStatus}`);
+    return { execId, exitStatus, output: text };
+  } finally {
+    await handle.delete();
+  }
+}
+
+async function execCommand(run: RunContext, arg: unknown, all: unknown, scripted?: { args: string[]; tty: boolean; execId?: string }): Promise<ExecResult> {
+  const [ref] = await targetContainers(run, arg, all, 'Exec in', false, isRunning);
+  const a = scripted ? { ...scripted, execId: scripted.execId ?? newExecId() } : await askExec(run, ref);
+  if (!a.tty) return oneShot(run, ref, a.args, a.execId);
+  const { client } = await connected(run.deps, ref.namespace);
+  // Started by the terminal: a command that is not in the image is reported inside it.
+  const pty = new ProcessPty({
+    start: async (size) => execSession(await execProcess(client, ref.id, { args: a.args, tty: true, execId: a.execId, size, fifoBaseDir: execFifoDir(run, ref) })),
+    onError: (m) => run.deps.log.warn(`${ref.id} ${a.execId}: ${m}`),
+  });
+  const { name } = run.terminals.open(`${ref.id}: ${path.posix.basename(a.args[0])}`, `exec:${ref.namespace}/${ref.id}/${a.execId}`, pty);
+  await pty.ready;
+  return { terminal: name, execId: a.execId };
+}
+
+async function attachCommand(run: RunContext, arg: unknown, all: unknown): Promise<ExecResult> {
+  const [ref] = await targetContainers(run, arg, all, 'Attach a terminal to', false, isRunning);
+  const key = taskTerminalKey(ref);
+  const open = run.terminals.find(key);
+  if (open) {
+    open.show();
+    return { terminal: open.name, execId: '' };
+  }
+  const { client } = await connected(run.deps, ref.namespace);
+  const attached = await attachTask(client, ref.id);
+  const pty = new ProcessPty({
+    banner: `Attached to ${ref.id}: closing this terminal detaches; the task keeps running. Press Enter for a prompt.`,
+    start: async (size) => {
+      if (size) await attached.resize(size.width, size.height).catch(() => undefined);
+      return attachedSession(attached);
+    },
+  });
+  const { name } = run.terminals.open(ref.id, key, pty, 'vm');
+  await pty.ready;
+  return { terminal: name, execId: '' };
+}
+
+export const execHandlers = { shell: openShellCommand, exec: execCommand, attach: attachCommand };

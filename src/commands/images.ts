@@ -1,0 +1,87 @@
+// Image commands: Tag, Remove (multi-select, confirmed), Copy Reference, Copy Digest. Inspect is in inspect.ts.
+import * as vscode from 'vscode';
+import { AlreadyExistsError, NotFoundError } from '../containerd';
+import type { ImageNode } from '../views/tree/nodes';
+import { connected, plural, registerCommand, selected, type CommandDeps } from './context';
+import { pickImages } from './pickers';
+import { Cancelled } from './prompts';
+
+async function targets(deps: CommandDeps, arg: unknown, all: unknown, title: string, many: boolean): Promise<ImageNode[]> {
+  return selected<ImageNode>('image', arg, all) ?? pickImages(deps, title, many);
+}
+
+/** Loose check of an image reference: what containerd accepts as a name is any non-empty string, but users mean references. */
+export function referenceProblem(ref: string): string | undefined {
+  if (!ref) return 'Enter a name, e.g. example.com/app:1.0';
+  if (/\s/.test(ref)) return 'An image name cannot contain spaces';
+  if (!/^[a-z0-9]/.test(ref)) return 'An image name starts with a lowercase letter or digit';
+  if (ref.endsWith(':') || ref.endsWith('/')) return 'The name is incomplete';
+  return undefined;
+}
+
+async function tagImage(deps: CommandDeps, arg: unknown): Promise<string> {
+  const [node] = await targets(deps, arg, undefined, 'Tag image', false);
+  const { client } = await connected(deps, node.namespace);
+  const source = await client.images.get(node.name);
+  const name = (await deps.prompts().input({
+    title: `New name for ${node.name}`, value: node.name, prompt: 'The new image name points at the same content (no copy)',
+    validateInput: (v) => referenceProblem(v.trim()) ?? (v.trim() === node.name ? 'Choose a different name' : undefined),
+  }))?.trim();
+  if (!name) throw new Cancelled();
+  try {
+    await client.images.create({ name, target: source.target, labels: source.labels });
+  } catch (e) {
+    if (!(e instanceof AlreadyExistsError)) throw e;
+    if (!(await deps.prompts().confirm(`An image named "${name}" already exists.`, { detail: 'Point it at this image\'s content instead?', action: 'Replace' }))) throw new Cancelled();
+    await client.images.update(name, { target: source.target });
+  }
+  return name;
+}
+
+async function removeImages(deps: CommandDeps, arg: unknown, all: unknown): Promise<string[]> {
+  const nodes = await targets(deps, arg, all, 'Remove images', true);
+  const namespace = nodes[0].namespace;
+  const { client, model } = await connected(deps, namespace);
+  const users = [...model.containers.values()].filter((c) => nodes.some((n) => n.name === c.image));
+  const detail = [
+    nodes.map((n) => n.name).join('\n'),
+    users.length ? `\nUsed by ${plural(users.length, 'container')} (${users.map((c) => c.id).join(', ')}): they keep their snapshots, but cannot be recreated from this name.` : '',
+    '\nContent and snapshots no other image uses are garbage-collected.',
+  ].join('\n');
+  const what = nodes.length === 1 ? `image "${nodes[0].name}"` : plural(nodes.length, 'image');
+  if (!(await deps.prompts().confirm(`Remove ${what}?`, { detail, action: 'Remove' }))) throw new Cancelled();
+  const removed: string[] = [];
+  const failed: string[] = [];
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Removing ${what}` }, async () => {
+    for (const n of nodes) {
+      try {
+        await client.images.delete(n.name);
+        removed.push(n.name);
+      } catch (e) {
+        if (e instanceof NotFoundError) removed.push(n.name);
+        else failed.push(`${n.name}: ${(e as Error).message}`);
+      }
+    }
+  });
+  if (failed.length) deps.prompts().error(`Could not remove ${plural(failed.length, 'image')}: ${failed.join('; ')}`);
+  return removed;
+}
+
+async function copy(deps: CommandDeps, arg: unknown, what: 'reference' | 'digest'): Promise<string> {
+  const [node] = await targets(deps, arg, undefined, `Copy image ${what}`, false);
+  const entry = deps.model.model(node.namespace).images.get(node.name);
+  const text = what === 'reference' ? node.name : entry?.image.target.digest;
+  if (!text) throw new Error(`image "${node.name}" is no longer there`);
+  await vscode.env.clipboard.writeText(text);
+  vscode.window.setStatusBarMessage(`Copied ${text}`, 3000);
+  return text;
+}
+
+export function registerImageCommands(deps: CommandDeps): vscode.Disposable[] {
+  return [
+    registerCommand(deps, 'containerd.tagImage', (arg) => tagImage(deps, arg)),
+    registerCommand(deps, 'containerd.removeImage', (arg, all) => removeImages(deps, arg, all)),
+    registerCommand(deps, 'containerd.copyImageReference', (arg) => copy(deps, arg, 'reference')),
+    registerCommand(deps, 'containerd.copyImageDigest', (arg) => copy(deps, arg, 'digest')),
+  ];
+}

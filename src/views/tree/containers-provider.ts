@@ -1,0 +1,59 @@
+// Containers view: id, state of its task (running, paused, exited with code, created, no task), image, runtime
+// and age; the tooltip has the record's details.
+import * as vscode from 'vscode';
+import { describeTaskState, formatAge, formatTime, shortRuntime } from '../model/format';
+import type { ContainerEntry, TaskEntry } from '../model/types';
+import { ExplorerTreeProvider, factTable, labelsTable, loadingNode, md } from './base-provider';
+import type { ContainerNode, ExplorerNode } from './nodes';
+import { stateKey, taskIcon } from './task-icons';
+
+export class ContainersProvider extends ExplorerTreeProvider {
+  rootNodes(): ExplorerNode[] {
+    const { connection, model, active } = this.deps;
+    if (!connection.client && !(connection.state.kind === 'connecting' && connection.state.reconnecting)) return [];
+    const m = model.model(active.name);
+    if (!m.loaded) return connection.client ? [loadingNode('loading-containers', `Listing containers in ${active.name}…`)] : [];
+    return [...m.containers.keys()].sort((a, b) => a.localeCompare(b)).map((id): ContainerNode => ({ type: 'container', namespace: active.name, id }));
+  }
+
+  protected treeItem(node: ExplorerNode): vscode.TreeItem {
+    if (node.type !== 'container') return new vscode.TreeItem('?');
+    const m = this.deps.model.model(node.namespace);
+    const c = m.containers.get(node.id);
+    const task = m.tasks.get(node.id);
+    const item = new vscode.TreeItem(node.id, vscode.TreeItemCollapsibleState.None);
+    if (!c) return item;
+    item.description = describeContainer(c, task);
+    item.iconPath = taskIcon(task?.process);
+    item.contextValue = `container.${stateKey(task?.process)}`;
+    item.tooltip = containerTooltip(node.namespace, c, task);
+    return item;
+  }
+}
+
+function stateWord(task: TaskEntry | undefined): string {
+  const p = task?.process;
+  if (!p) return 'no task';
+  if (p.status === 'stopped') return `exited (${p.exitStatus})${task.oom ? ' OOM' : ''}`;
+  return p.status;
+}
+
+export function describeContainer(c: ContainerEntry, task: TaskEntry | undefined): string {
+  return [stateWord(task), c.image || 'no image', shortRuntime(c.runtime.name), formatAge(c.createdAt)].join(' · ');
+}
+
+function containerTooltip(namespace: string, c: ContainerEntry, task: TaskEntry | undefined): vscode.MarkdownString {
+  const tip = new vscode.MarkdownString(undefined, true);
+  tip.appendMarkdown(`$(vm) **Container ${md(c.id)}**\n\n`);
+  tip.appendMarkdown(factTable([
+    ['Task', md(describeTaskState(task?.process)) + (task?.oom ? ' — killed for lack of memory (OOM)' : '')],
+    ['Image', c.image ? `\`${c.image}\`` : 'none'],
+    ['Runtime', `\`${c.runtime.name}\``],
+    ['Snapshot', c.snapshotKey ? `\`${c.snapshotKey}\` (${md(c.snapshotter)})` : 'none'],
+    ['Created', formatTime(c.createdAt)],
+    ['Updated', c.updatedAt && c.updatedAt.getTime() !== c.createdAt?.getTime() ? formatTime(c.updatedAt) : undefined],
+    ['Namespace', md(namespace)],
+  ]));
+  tip.appendMarkdown(`\n\n${labelsTable(c.labels)}`);
+  return tip;
+}

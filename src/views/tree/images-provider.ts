@@ -1,0 +1,63 @@
+// Images view: the active namespace's images with tag, short digest, size for this host's platform and age;
+// the tooltip has the full digest, media type, platforms and whether the image is unpacked.
+import * as vscode from 'vscode';
+import { shortDigest } from '../../containerd';
+import { formatAge, formatBytes, formatTime, parseImageName } from '../model/format';
+import type { ImageEntry } from '../model/types';
+import { ExplorerTreeProvider, factTable, labelsTable, loadingNode, md } from './base-provider';
+import type { ExplorerNode, ImageNode } from './nodes';
+
+export class ImagesProvider extends ExplorerTreeProvider {
+  rootNodes(): ExplorerNode[] {
+    const { connection, model, active } = this.deps;
+    if (!connection.client && !(connection.state.kind === 'connecting' && connection.state.reconnecting)) return [];
+    const m = model.model(active.name);
+    if (!m.loaded) return connection.client ? [loadingNode('loading-images', `Listing images in ${active.name}…`)] : [];
+    return [...m.images.keys()].sort((a, b) => a.localeCompare(b)).map((name): ImageNode => ({ type: 'image', namespace: active.name, name }));
+  }
+
+  protected treeItem(node: ExplorerNode): vscode.TreeItem {
+    if (node.type !== 'image') return new vscode.TreeItem('?');
+    const entry = this.deps.model.model(node.namespace).images.get(node.name);
+    const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
+    if (!entry) return item;
+    item.description = describeImage(entry);
+    const d = entry.details;
+    item.iconPath = d?.error
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+      : new vscode.ThemeIcon('package', entry.unpacked === false ? new vscode.ThemeColor('disabledForeground') : undefined);
+    item.contextValue = `image${entry.unpacked ? '.unpacked' : '.packed'}`;
+    item.tooltip = imageTooltip(node.namespace, entry);
+    return item;
+  }
+}
+
+export function describeImage(entry: ImageEntry): string {
+  const { image, details } = entry;
+  const parsed = parseImageName(image.name);
+  const parts = [shortDigest(image.target.digest)];
+  if (parsed.digest && !parsed.tag) parts[0] = `@${shortDigest(parsed.digest)}`;
+  parts.push(details ? (details.error ? 'content missing' : formatBytes(details.size)) : '…');
+  parts.push(formatAge(image.createdAt));
+  if (entry.unpacked === false && !details?.error) parts.push('not unpacked');
+  return parts.join(' · ');
+}
+
+function imageTooltip(namespace: string, entry: ImageEntry): vscode.MarkdownString {
+  const { image, details: d } = entry;
+  const tip = new vscode.MarkdownString(undefined, true);
+  tip.appendMarkdown(`$(package) **${md(image.name)}**\n\n`);
+  tip.appendMarkdown(factTable([
+    ['Digest', `\`${image.target.digest}\``],
+    ['Media type', `\`${image.target.mediaType}\``],
+    ['Platforms', d ? md(d.platforms.join(', ') || 'unknown') : '…'],
+    ['Size (this platform)', d && !d.error ? `${formatBytes(d.size)} compressed, ${d.layers} layer${d.layers === 1 ? '' : 's'}` : undefined],
+    ['Unpacked', entry.unpacked === undefined ? '…' : entry.unpacked ? 'yes (ready to run)' : 'no'],
+    ['Added', formatTime(image.createdAt)],
+    ['Built', d?.builtAt ? formatTime(d.builtAt) : undefined],
+    ['Namespace', md(namespace)],
+  ]));
+  if (d?.error) tip.appendMarkdown(`\n\n$(warning) ${md(d.error)}`);
+  tip.appendMarkdown(`\n\n${labelsTable(image.labels)}`);
+  return tip;
+}

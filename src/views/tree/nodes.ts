@@ -1,0 +1,45 @@
+// Tree nodes are small keys into the model; the TreeItems are built from the model when VS Code asks.
+// Commands receive these objects as their first argument (and the multi-selection as the second).
+
+export interface MessageNode {
+  type: 'message';
+  key: string;
+  label: string;
+  description?: string;
+  /** Markdown. */
+  tooltip?: string;
+  icon: string;
+  /** Theme color id for the icon, e.g. `errorForeground`. */
+  color?: string;
+  command?: { command: string; title: string; arguments?: unknown[] };
+}
+
+export interface NamespaceNode { type: 'namespace'; name: string }
+export interface ImageNode { type: 'image'; namespace: string; name: string }
+export interface ContainerNode { type: 'container'; namespace: string; id: string }
+export interface TaskNode { type: 'task'; namespace: string; containerId: string }
+export interface ProcessNode {
+  type: 'process';
+  namespace: string;
+  containerId: string;
+  pid: number;
+  /** Set for exec processes. */
+  execId?: string;
+}
+
+export type ExplorerNode = MessageNode | NamespaceNode | ImageNode | ContainerNode | TaskNode | ProcessNode;
+
+export function nodeId(n: ExplorerNode): string {
+  switch (n.type) {
+    case 'message': return `message:${n.key}`;
+    case 'namespace': return `namespace:${n.name}`;
+    case 'image': return `image:${n.namespace}:${n.name}`;
+    case 'container': return `container:${n.namespace}:${n.id}`;
+    case 'task': return `task:${n.namespace}:${n.containerId}`;
+    case 'process': return `process:${n.namespace}:${n.containerId}:${n.execId ?? 'pid'}:${n.pid}`;
+  }
+}
+
+export function isNode<T extends ExplorerNode['type']>(v: unknown, type: T): v is Extract<ExplorerNode, { type: T }> {
+  return !!v && typeof v === 'object' && (v as { type?: unknown }).type === type;
+}

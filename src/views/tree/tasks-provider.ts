@@ -1,0 +1,95 @@
+// Tasks view: each container's task with pid, status and exit status; children are its processes (ListPids)
+// and the exec processes seen through events, exited ones included.
+import * as vscode from 'vscode';
+import type { TaskProcess } from '../../containerd';
+import { describeTaskState, formatTime } from '../model/format';
+import type { TaskEntry } from '../model/types';
+import { ExplorerTreeProvider, factTable, loadingNode, md } from './base-provider';
+import type { ExplorerNode, ProcessNode, TaskNode } from './nodes';
+import { stateKey, taskIcon } from './task-icons';
+
+export class TasksProvider extends ExplorerTreeProvider {
+  rootNodes(): ExplorerNode[] {
+    const { connection, model, active } = this.deps;
+    if (!connection.client && !(connection.state.kind === 'connecting' && connection.state.reconnecting)) return [];
+    const m = model.model(active.name);
+    if (!m.loaded) return connection.client ? [loadingNode('loading-tasks', `Listing tasks in ${active.name}…`)] : [];
+    return [...m.tasks.keys()].sort((a, b) => a.localeCompare(b)).map((containerId): TaskNode => ({ type: 'task', namespace: active.name, containerId }));
+  }
+
+  protected override async childNodes(node: ExplorerNode): Promise<ExplorerNode[]> {
+    if (node.type !== 'task') return [];
+    const m = this.deps.model.model(node.namespace);
+    const task = m.tasks.get(node.containerId);
+    if (!task) return [];
+    const live = task.process.status === 'running' || task.process.status === 'paused' ? await m.processes(node.containerId).catch(() => []) : [];
+    const nodes: ProcessNode[] = live.map((p) => ({ type: 'process', namespace: node.namespace, containerId: node.containerId, pid: p.pid, ...(p.execId ? { execId: p.execId } : {}) }));
+    const seen = new Set(nodes.map((n) => n.execId).filter(Boolean));
+    for (const [execId, e] of task.execs) {
+      if (!seen.has(execId)) nodes.push({ type: 'process', namespace: node.namespace, containerId: node.containerId, pid: e.pid, execId });
+    }
+    return nodes;
+  }
+
+  protected treeItem(node: ExplorerNode): vscode.TreeItem {
+    const m = this.deps.model.model(node.type === 'task' || node.type === 'process' ? node.namespace : '');
+    if (node.type === 'task') {
+      const task = m.tasks.get(node.containerId);
+      const item = new vscode.TreeItem(node.containerId, task && isLive(task.process) ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+      if (!task) return item;
+      item.description = describeTask(task);
+      item.iconPath = taskIcon(task.process);
+      item.contextValue = `task.${stateKey(task.process)}`;
+      item.tooltip = taskTooltip(node.namespace, task);
+      return item;
+    }
+    if (node.type !== 'process') return new vscode.TreeItem('?');
+    const exec = node.execId ? m.tasks.get(node.containerId)?.execs.get(node.execId) : undefined;
+    const item = new vscode.TreeItem(`pid ${node.pid}`, vscode.TreeItemCollapsibleState.None);
+    const init = m.tasks.get(node.containerId)?.process.pid === node.pid && !node.execId;
+    item.description = node.execId ? `exec ${node.execId}${exec ? ` · ${describeTaskState(exec)}` : ''}` : init ? 'init process' : 'process';
+    item.iconPath = new vscode.ThemeIcon(node.execId ? 'terminal' : 'server-process');
+    const execState = exec ? stateKey(exec) : 'running';
+    item.contextValue = node.execId ? `process.exec.${execState}` : 'process.init';
+    item.tooltip = new vscode.MarkdownString(factTable([
+      ['Container', md(node.containerId)],
+      ['Process', node.execId ? `exec \`${node.execId}\`` : init ? 'the task\'s init process' : 'a process of the task'],
+      ['PID (host)', String(node.pid)],
+      ['State', exec ? md(describeTaskState(exec)) : undefined],
+    ]));
+    return item;
+  }
+}
+
+function isLive(p: TaskProcess): boolean {
+  return p.status === 'running' || p.status === 'paused' || p.status === 'pausing';
+}
+
+export function describeTask(task: TaskEntry): string {
+  const p = task.process;
+  const parts: string[] = [p.status];
+  if (p.status === 'stopped') parts.push(`exit ${p.exitStatus}`);
+  else if (p.pid) parts.push(`pid ${p.pid}`);
+  if (task.oom) parts.push('OOM killed');
+  const execs = [...task.execs.values()].filter(isLive).length;
+  if (execs) parts.push(`${execs} exec${execs === 1 ? '' : 's'}`);
+  return parts.join(' · ');
+}
+
+function taskTooltip(namespace: string, task: TaskEntry): vscode.MarkdownString {
+  const p = task.process;
+  const tip = new vscode.MarkdownString(undefined, true);
+  tip.appendMarkdown(`$(server-process) **Task of ${md(p.containerId)}**\n\n`);
+  tip.appendMarkdown(factTable([
+    ['State', md(describeTaskState(p))],
+    ['PID (host)', p.pid ? String(p.pid) : undefined],
+    ['Exit status', p.status === 'stopped' ? String(p.exitStatus) : undefined],
+    ['Exited', p.exitedAt ? formatTime(p.exitedAt) : undefined],
+    ['Terminal', p.terminal ? 'yes (TTY)' : 'no'],
+    ['Stdout', p.stdout ? `\`${p.stdout}\`` : undefined],
+    ['OOM', task.oom ? 'killed for lack of memory' : undefined],
+    ['Exec processes', task.execs.size ? String(task.execs.size) : undefined],
+    ['Namespace', md(namespace)],
+  ]));
+  return tip;
+}
