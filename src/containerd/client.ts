@@ -92,7 +92,7 @@ export class ContainerdClient {
   get introspection(): IntrospectionService { return this.svc('introspection', () => new IntrospectionService(this.rpc('introspection'))); }
   get namespaces(): NamespacesService { return this.svc('namespaces', () => new NamespacesService(this.rpc('namespaces'))); }
   get images(): ImagesService { return this.svc('images', () => new ImagesService(this.rpc('images'))); }
-  get containers(): ContainersService { return this.svc('containers', () => new ContainersService(this.rpc('containers'))); }
+  get containers(): ContainersService { return this.svc('containers', () => new ContainersService(this.rpc('containers'), this.rpc('tasks'))); }
   get tasks(): TasksService { return this.svc('tasks', () => new TasksService(this.rpc('tasks'))); }
   get content(): ContentService { return this.svc('content', () => new ContentService(this.rpc('content'))); }
   get snapshots(): SnapshotsService { return this.svc('snapshots', () => new SnapshotsService(this.rpc('snapshots'), this.snapshotter)); }

@@ -29,3 +29,11 @@ export { childGcLabels, gcSnapshotLabel } from './images/gc-labels';
 export { hostPlatform, normalizePlatform, formatPlatform, parsePlatform, selectManifest, selectManifests, platformMatcher } from './registry/platform';
 export * as registry from './registry';
 export * as oci from './oci/exports';
+export {
+  pull, ingestRef, DEFAULT_PULL_CONCURRENCY,
+  type PullOptions, type PullProgress, type PullPhase, type BlobProgress, type BlobState, type UnpackState, type PlatformChoice,
+} from './pull';
+export { removeImage, tagImage, type RemoveImageOptions } from './images/manage';
+export { importArchive, type ImportArchiveOptions, type TransferProgress } from './images/archive-import';
+export { exportImages, type ExportOptions } from './images/archive-export';
+export * from './run';

@@ -2,8 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ContainerdClient } from './client';
 import { AttachedIO, createFifoSet, fifoTaskIO, fileLogIO, removeFifoSet } from './fifo';
-import { NotFoundError } from './errors';
-import type { ExitStatus } from './types';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from './errors';
+import type { ExitStatus, Mount } from './types';
 
 export interface StdioOptions {
   /** Attach FIFOs (default) or write stdout+stderr to a log file (`file://`), or discard output. */
@@ -78,12 +78,24 @@ function handle(client: ContainerdClient, containerId: string, execId: string, p
   };
 }
 
+/**
+ * The container's rootfs mounts: containerd does not look them up itself, the client passes them to
+ * Tasks.Create (as the Go client's NewTask does); without them the task starts on an empty rootfs.
+ */
+async function rootfsOf(client: ContainerdClient, containerId: string): Promise<Mount[]> {
+  const c = await client.containers.get(containerId);
+  if (!c.snapshotKey) return [];
+  if (!c.snapshotter) throw new InvalidArgumentError(`container "${containerId}" has a snapshot key but no snapshotter`);
+  return client.withSnapshotter(c.snapshotter).snapshots.mounts(c.snapshotKey);
+}
+
 /** Creates and starts a container's init task. On failure nothing is left: no task, no FIFOs. */
 export async function startTask(client: ContainerdClient, containerId: string, stdio: StdioOptions = {}): Promise<ProcessHandle> {
+  const rootfs = await rootfsOf(client, containerId);
   const { io, task } = await prepareIO(containerId, stdio);
   let created = false;
   try {
-    await client.tasks.create(containerId, task);
+    await client.tasks.create(containerId, task, { rootfs });
     created = true;
     const wait = client.tasks.wait(containerId);
     wait.catch(() => undefined);
@@ -99,6 +111,11 @@ export async function startTask(client: ContainerdClient, containerId: string, s
 
 /** Adds and starts an exec process from an OCI `Process` spec. On failure the exec and its FIFOs are removed. */
 export async function startExec(client: ContainerdClient, containerId: string, spec: unknown, stdio: StdioOptions & { execId?: string } = {}): Promise<ProcessHandle> {
+  // containerd answers an exec into a stopped task with UNKNOWN "cannot exec in a stopped state": say it precisely.
+  const init = await client.tasks.get(containerId);
+  if (init.status === 'stopped') {
+    throw new FailedPreconditionError(`cannot exec in container "${containerId}": its task has stopped (exit status ${init.exitStatus}); start a new task first`);
+  }
   const execId = stdio.execId ?? newExecId();
   const { io, task } = await prepareIO(execId, stdio);
   let added = false;

@@ -1,6 +1,6 @@
 // The one place that performs gRPC calls: namespace metadata, deadlines, AbortSignal and error mapping.
 import * as grpc from '@grpc/grpc-js';
-import { CancelledError, fromGrpcError } from '../errors';
+import { CancelledError, DeadlineExceededError, fromGrpcError, UnavailableError, type ContainerdError } from '../errors';
 
 export interface CallOptions {
   /** Cancels the call; the promise rejects with CancelledError (streams end, see `serverStream`). */
@@ -12,6 +12,21 @@ export interface CallOptions {
 type UnaryFn = (req: unknown, md: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: unknown) => void) => grpc.ClientUnaryCall;
 type ServerStreamFn = (req: unknown, md: grpc.Metadata, opts: grpc.CallOptions) => grpc.ClientReadableStream<unknown>;
 type DuplexFn = (md: grpc.Metadata, opts: grpc.CallOptions) => grpc.ClientDuplexStream<unknown, unknown>;
+
+/**
+ * containerd passes our deadline on to the shim and may answer first with UNKNOWN "context deadline exceeded"
+ * (e.g. Tasks.Wait): past the deadline, an UNKNOWN is the deadline.
+ */
+function deadlineOrMapped(err: grpc.ServiceError, op: string, deadline: grpc.Deadline | undefined): ContainerdError {
+  if (err.code === grpc.status.UNKNOWN && typeof deadline === 'number' && Date.now() >= deadline) {
+    return new DeadlineExceededError(`${op}: ${err.details || err.message}`, { cause: err, grpcCode: grpc.status.DEADLINE_EXCEEDED });
+  }
+  return fromGrpcError(err, op);
+}
+
+function closedError(op: string, e: unknown): UnavailableError {
+  return new UnavailableError(`${op}: ${e instanceof Error ? e.message : String(e)} (the client was closed)`, { cause: e });
+}
 
 /** A service client bound to a namespace. Each wrapper in services/ owns one. */
 export class Rpc {
@@ -46,11 +61,19 @@ export class Rpc {
     const op = operation ?? `${this.service}.${name}`;
     if (opts.signal?.aborted) return Promise.reject(new CancelledError(`${op}: cancelled`));
     return new Promise<Res>((resolve, reject) => {
-      const call = this.method<UnaryFn>(name)(req, this.metadata(), this.callOptions(opts.timeoutMs, this.defaultTimeoutMs), (err, res) => {
-        opts.signal?.removeEventListener('abort', onAbort);
-        if (err) reject(fromGrpcError(err, op));
-        else resolve(res as Res);
-      });
+      let call: grpc.ClientUnaryCall;
+      const callOpts = this.callOptions(opts.timeoutMs, this.defaultTimeoutMs);
+      try {
+        call = this.method<UnaryFn>(name)(req, this.metadata(), callOpts, (err, res) => {
+          opts.signal?.removeEventListener('abort', onAbort);
+          if (err) reject(deadlineOrMapped(err, op, callOpts.deadline));
+          else resolve(res as Res);
+        });
+      } catch (e) {
+        // grpc-js throws synchronously on a closed channel ("Channel has been shut down").
+        reject(closedError(op, e));
+        return;
+      }
       const onAbort = (): void => call.cancel();
       opts.signal?.addEventListener('abort', onAbort, { once: true });
     });
@@ -66,7 +89,12 @@ export class Rpc {
       if (opts.endOnAbort) return;
       throw new CancelledError(`${op}: cancelled`);
     }
-    const call = this.method<ServerStreamFn>(name)(req, this.metadata(), this.callOptions(opts.timeoutMs, 0));
+    let call: grpc.ClientReadableStream<unknown>;
+    try {
+      call = this.method<ServerStreamFn>(name)(req, this.metadata(), this.callOptions(opts.timeoutMs, 0));
+    } catch (e) {
+      throw closedError(op, e);
+    }
     const onAbort = (): void => call.cancel();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {

@@ -1,6 +1,7 @@
 // containerd.services.containers.v1: container metadata records (no process; see tasks).
 import type { Rpc, CallOptions } from '../grpc/rpc';
 import { jsonAny, labels, parseJsonAny, toDate, type RawAny, type RawTimestamp } from '../grpc/convert';
+import { FailedPreconditionError, NotFoundError } from '../errors';
 import { validateIdentifier } from '../identifiers';
 import type { Container } from '../types';
 
@@ -40,7 +41,8 @@ export interface NewContainer {
 export interface ContainerUpdate { labels?: Record<string, string>; image?: string; spec?: unknown; snapshotKey?: string }
 
 export class ContainersService {
-  constructor(private readonly rpc: Rpc) {}
+  /** `tasks`: the Tasks service's Rpc, so delete can refuse while the container has a task (see delete). */
+  constructor(private readonly rpc: Rpc, private readonly tasks?: Rpc) {}
 
   async list(filters: string[] = [], opts?: CallOptions): Promise<Container[]> {
     const res = await this.rpc.unary<{ containers: RawContainer[] }>('List', { filters }, opts, 'containers.list');
@@ -78,8 +80,23 @@ export class ContainersService {
     return toContainer(res.container);
   }
 
-  /** Removes the record only; the snapshot is the caller's (see ContainerdClient.deleteContainer). */
+  /**
+   * Removes the record only; the snapshot is the caller's. containerd 1.6 itself deletes a container whose task
+   * still runs (orphaning the task and its shim), so like containerd's Go client this refuses while a task exists.
+   */
   async delete(id: string, opts?: CallOptions): Promise<void> {
-    await this.rpc.unary('Delete', { id }, opts, `containers.delete "${id}"`);
+    const op = `containers.delete "${id}"`;
+    if (this.tasks) {
+      let task: { status?: string; pid?: number } | undefined;
+      try {
+        task = (await this.tasks.unary<{ process: { status?: string; pid?: number } }>('Get', { container_id: id, exec_id: '' }, opts, op)).process;
+      } catch (e) {
+        if (!(e instanceof NotFoundError)) throw e;
+      }
+      if (task) {
+        throw new FailedPreconditionError(`${op}: the container still has a task (${String(task.status ?? 'unknown').toLowerCase()}, pid ${task.pid ?? '?'}): kill and delete the task first`);
+      }
+    }
+    await this.rpc.unary('Delete', { id }, opts, op);
   }
 }

@@ -86,39 +86,80 @@ export class ContentService {
   async write(source: (offset: number) => AsyncIterable<Buffer | Uint8Array>, options: WriteOptions): Promise<string> {
     const op = `content.write ${options.expected.digest}`;
     const call = this.rpc.duplex<Record<string, unknown>, RawWriteResponse>('Write', options);
-    const responses = call[Symbol.asyncIterator]() as AsyncIterator<RawWriteResponse>;
-    const next = async (): Promise<RawWriteResponse> => {
-      const r = await responses.next();
-      if (r.done) throw new Error('content write stream ended early');
-      return r.value;
-    };
+    // Acks are read as they arrive (not only when the window is full), so progress moves on a slow source too.
+    const replies = new WriteReplies(call, options.onProgress);
     const send = (msg: Record<string, unknown>): Promise<void> => new Promise((resolve, reject) => {
       call.write(msg, (err?: Error | null) => (err ? reject(err) : resolve()));
     });
     try {
       const { ref, expected } = options;
       await send({ action: 'STAT', ref, total: expected.size, expected: expected.digest });
-      const stat = await next();
+      const stat = await replies.next();
       let offset = Number(stat.offset);
       if (offset > expected.size) offset = 0;
       // One acknowledgement comes back per WRITE; keep a few in flight so disk and socket overlap.
-      let pending = 0;
+      let sent = 0;
       for await (const raw of source(offset)) {
         for (let i = 0; i < raw.length; i += WRITE_CHUNK) {
           const data = raw.subarray(i, Math.min(raw.length, i + WRITE_CHUNK));
           await send({ action: 'WRITE', ref, offset, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) });
           offset += data.length;
-          if (++pending > WRITE_WINDOW) { options.onProgress?.(Number((await next()).offset)); pending--; }
+          await replies.acked(++sent - WRITE_WINDOW);
         }
       }
-      for (; pending > 0; pending--) options.onProgress?.(Number((await next()).offset));
+      await replies.acked(sent);
       await send({ action: 'COMMIT', ref, total: expected.size, expected: expected.digest, offset, labels: options.labels ?? {} });
-      const done = await next();
+      const done = await replies.next();
       call.end();
       return done.digest || expected.digest;
     } catch (e) {
       call.cancel();
       throw fromGrpcError(e, op);
     }
+  }
+}
+
+/** The Write stream's answers: WRITE acks are counted (and reported) as they come; STAT and COMMIT are queued. */
+class WriteReplies {
+  private readonly queue: RawWriteResponse[] = [];
+  private count = 0;
+  private failure: unknown;
+  private wake: (() => void) | undefined;
+
+  constructor(call: NodeJS.EventEmitter, private readonly onProgress?: (offset: number) => void) {
+    call.on('data', (r: RawWriteResponse) => {
+      if (r.action === 'WRITE') {
+        this.count++;
+        this.onProgress?.(Number(r.offset));
+      } else {
+        this.queue.push(r);
+      }
+      this.notify();
+    });
+    call.on('error', (e: unknown) => { this.failure ??= e; this.notify(); });
+    call.on('end', () => { this.failure ??= new Error('content write stream ended early'); this.notify(); });
+  }
+
+  private notify(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  private async until(ready: () => boolean): Promise<void> {
+    while (!ready()) {
+      if (this.failure !== undefined) throw this.failure;
+      await new Promise<void>((resolve) => { this.wake = resolve; });
+    }
+  }
+
+  /** Waits until at least `n` WRITEs are acknowledged. */
+  async acked(n: number): Promise<void> {
+    await this.until(() => this.count >= n);
+  }
+
+  async next(): Promise<RawWriteResponse> {
+    await this.until(() => this.queue.length > 0);
+    return this.queue.shift() as RawWriteResponse;
   }
 }

@@ -1,8 +1,9 @@
 // containerd.services.tasks.v1: processes of containers (the init task and execs). Stdio is paths (FIFOs or log URIs).
 import { constants as osConstants } from 'node:os';
+import * as protobuf from 'protobufjs';
 import type { Rpc, CallOptions } from '../grpc/rpc';
-import { decodeAny, fromMount, jsonAny, toDate, type RawAny, type RawTimestamp } from '../grpc/convert';
-import { InvalidArgumentError } from '../errors';
+import { fromMount, jsonAny, toDate, type RawAny, type RawTimestamp } from '../grpc/convert';
+import { FailedPreconditionError, InvalidArgumentError } from '../errors';
 import type { ExitStatus, Mount, ProcessInfo, TaskProcess, TaskStatus } from '../types';
 import { decodeMetrics, type TaskMetrics } from '../metrics';
 
@@ -13,8 +14,12 @@ interface RawProcess {
   terminal: boolean; exit_status: number; exited_at?: RawTimestamp;
 }
 
-const toProcess = (p: RawProcess): TaskProcess => ({
-  containerId: p.container_id, id: p.id, pid: p.pid, status: (p.status ?? 'UNKNOWN').toLowerCase() as TaskStatus,
+/**
+ * containerd 1.6 leaves `container_id` empty and puts the task's own id in `id` (the container id for an init
+ * process, the exec id for an exec), so the caller says which process it asked for.
+ */
+const toProcess = (p: RawProcess, containerId = p.container_id || p.id, execId = ''): TaskProcess => ({
+  containerId, id: execId, pid: p.pid, status: (p.status ?? 'UNKNOWN').toLowerCase() as TaskStatus,
   stdin: p.stdin, stdout: p.stdout, stderr: p.stderr, terminal: p.terminal, exitStatus: p.exit_status, exitedAt: toDate(p.exited_at),
 });
 
@@ -33,10 +38,25 @@ export function signalNumber(signal: number | string): number {
   return n;
 }
 
+/**
+ * The exec id in runc's `containerd.runc.v1.ProcessDetails { string exec_id = 1; }`, which ListPids attaches to
+ * exec processes. That type is not in our protos, so its one field is read by hand.
+ */
+function runcExecId(info: RawAny | null | undefined): string | undefined {
+  if (!info?.value?.length || !info.type_url.endsWith('containerd.runc.v1.ProcessDetails')) return undefined;
+  const r = protobuf.Reader.create(info.value);
+  while (r.pos < r.len) {
+    const tag = r.uint32();
+    if (tag === ((1 << 3) | 2)) return r.string();
+    r.skipType(tag & 7);
+  }
+  return undefined;
+}
+
 export class TasksService {
   constructor(private readonly rpc: Rpc) {}
 
-  /** Creates the init process (not started). `rootfs` is only for containers without a snapshot key. */
+  /** Creates the init process (not started). `rootfs`: the container snapshot's mounts (containerd does not look them up; startTask does). */
   async create(containerId: string, io: TaskIO = {}, extra: { rootfs?: Mount[]; runtimePath?: string } & CallOptions = {}): Promise<number> {
     const req = {
       container_id: containerId, rootfs: (extra.rootfs ?? []).map(fromMount), stdin: io.stdin ?? '', stdout: io.stdout ?? '',
@@ -51,8 +71,15 @@ export class TasksService {
     return res.pid;
   }
 
-  /** Deletes a stopped task and returns its exit status. containerd refuses while it runs (FailedPrecondition). */
+  /**
+   * Deletes a stopped task and returns its exit status. containerd refuses a live one with UNKNOWN "cannot delete
+   * a running process"; like containerd's Go client, this checks first and says FailedPrecondition.
+   */
   async delete(containerId: string, opts?: CallOptions): Promise<ExitStatus> {
+    const current = await this.get(containerId, '', opts);
+    if (current.status === 'running' || current.status === 'paused' || current.status === 'pausing') {
+      throw new FailedPreconditionError(`tasks.delete "${containerId}": the task is ${current.status} (pid ${current.pid}): kill it and wait for it to exit first`);
+    }
     const res = await this.rpc.unary<{ exit_status: number; exited_at?: RawTimestamp }>('Delete', { container_id: containerId }, opts, `tasks.delete "${containerId}"`);
     return { exitStatus: res.exit_status, exitedAt: toDate(res.exited_at) };
   }
@@ -64,12 +91,12 @@ export class TasksService {
 
   async get(containerId: string, execId = '', opts?: CallOptions): Promise<TaskProcess> {
     const res = await this.rpc.unary<{ process: RawProcess }>('Get', { container_id: containerId, exec_id: execId }, opts, `tasks.get "${containerId}${execId ? `/${execId}` : ''}"`);
-    return toProcess(res.process);
+    return toProcess(res.process, containerId, execId);
   }
 
   async list(filter = '', opts?: CallOptions): Promise<TaskProcess[]> {
     const res = await this.rpc.unary<{ tasks: RawProcess[] }>('List', { filter }, opts, 'tasks.list');
-    return res.tasks.map(toProcess);
+    return res.tasks.map((t) => toProcess(t));
   }
 
   async kill(containerId: string, signal: number | string = 'SIGTERM', options: { execId?: string; all?: boolean } & CallOptions = {}): Promise<void> {
@@ -106,8 +133,8 @@ export class TasksService {
   async listPids(containerId: string, opts?: CallOptions): Promise<ProcessInfo[]> {
     const res = await this.rpc.unary<{ processes: { pid: number; info?: RawAny | null }[] }>('ListPids', { container_id: containerId }, opts, `tasks.listPids "${containerId}"`);
     return res.processes.map((p) => {
-      const execId = decodeAny(p.info)?.value.exec_id;
-      return { pid: p.pid, ...(typeof execId === 'string' && execId ? { execId } : {}) };
+      const execId = runcExecId(p.info);
+      return { pid: p.pid, ...(execId ? { execId } : {}) };
     });
   }
 

@@ -1,0 +1,90 @@
+// dist/client.js from plain Node processes: scripts/client-smoke.js against the private daemon, and an
+// unprivileged user (setpriv, uid 65534) who gets SocketPermissionError with the fix spelled out.
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { connect } from '../../src/containerd';
+import { PERMISSION_FIX } from '../../src/containerd/diagnose';
+import { sharedDaemon, startContainerd, type Daemon } from '../harness';
+import { uniqueId } from './client-setup';
+
+const execFileP = promisify(execFile);
+const ROOT = path.resolve(__dirname, '../../..');
+const BUNDLE = path.join(ROOT, 'dist', 'client.js');
+const SMOKE = path.join(ROOT, 'scripts', 'client-smoke.js');
+
+interface Run { code: number; stdout: string; stderr: string }
+
+async function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  try {
+    const { stdout, stderr } = await execFileP(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+  }
+}
+
+describe('client: dist/client.js from plain Node', function () {
+  let daemon: Daemon;
+
+  before(async function () {
+    this.timeout(120_000);
+    const built = await run(process.execPath, ['esbuild.mjs']);
+    assert.equal(built.code, 0, built.stderr);
+    daemon = await sharedDaemon();
+  });
+
+  it('scripts/client-smoke.js prints the daemon version and the namespaces with labels', async () => {
+    const ns = uniqueId('smoke');
+    const client = await connect({ address: daemon.address, namespace: ns });
+    try {
+      await client.namespaces.create(ns, { purpose: 'smoke' });
+      const r = await run(process.execPath, [SMOKE], { CONTAINERD_ADDRESS: daemon.address, CONTAINERD_NAMESPACE: ns });
+      assert.equal(r.code, 0, r.stderr);
+      const lines = r.stdout.trimEnd().split('\n');
+      const v = client.daemonVersion;
+      assert.equal(lines[0], `containerd ${v?.version} (revision ${v?.revision}) at ${daemon.address}`);
+      const listed = await client.namespaces.list();
+      assert.equal(lines[1], `namespaces: ${listed.length}`);
+      assert.ok(lines.includes(`  ${ns} purpose=smoke`), r.stdout);
+    } finally {
+      await client.namespaces.delete(ns).catch(() => undefined);
+      client.close();
+    }
+  });
+
+  it('scripts/client-smoke.js explains a missing socket and exits 1', async () => {
+    const missing = path.join(daemon.dir, 'nothing-here.sock');
+    const r = await run(process.execPath, [SMOKE], { CONTAINERD_ADDRESS: missing });
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, new RegExp(`^ConnectionError \\(missing\\): containerd is not running at ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the socket does not exist\\.`));
+  });
+
+  it('an unprivileged user gets SocketPermissionError with the fix (socket root:root 0660)', async function () {
+    this.timeout(120_000);
+    const priv = await startContainerd({ name: 'client-perm', grpcUid: 0, grpcGid: 0 });
+    try {
+      const script = `
+        require(${JSON.stringify(BUNDLE)}).connect({ address: ${JSON.stringify(priv.address)} })
+          .then((c) => { c.close(); console.log(JSON.stringify({ connected: true })); })
+          .catch((e) => console.log(JSON.stringify({ name: e.name, code: e.code, problem: e.problem, socketPath: e.socketPath, message: e.message, uid: process.getuid() })));`;
+      const r = await run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script]);
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as Record<string, unknown>;
+      assert.equal(out.uid, 65534);
+      assert.equal(out.name, 'SocketPermissionError');
+      assert.equal(out.code, 'PermissionDenied');
+      assert.equal(out.problem, 'permission');
+      assert.equal(out.socketPath, priv.address);
+      assert.equal(out.message, `permission denied on containerd's socket ${priv.address} (socket owner uid 0, gid 0, mode 0660; you are uid 65534). ${PERMISSION_FIX}`);
+      // The same bundle as root connects.
+      const asRoot = await run(process.execPath, ['-e', script]);
+      assert.deepEqual(JSON.parse(asRoot.stdout), { connected: true });
+    } finally {
+      await priv.stop();
+    }
+  });
+});
