@@ -39,6 +39,9 @@ export class Rpc {
     readonly lease?: string,
   ) {}
 
+  /** The client's default deadline for unary calls, for stream calls that should behave like one. */
+  get unaryTimeoutMs(): number { return this.defaultTimeoutMs; }
+
   private metadata(): grpc.Metadata {
     const md = new grpc.Metadata();
     if (this.namespace) md.set('containerd-namespace', this.namespace);

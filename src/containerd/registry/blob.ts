@@ -89,12 +89,14 @@ export interface BlobStreamOptions {
   offset: number;
   /** Resumes allowed after the connection drops mid-body. */
   resumes: number;
+  /** Hash the bytes and check the digest (default true; the size is always checked). */
+  verifyDigest?: boolean;
   signal?: AbortSignal;
 }
 
 /** The blob's bytes from `offset` as a Readable; errors are RegistryErrors (DigestMismatchError at the end). */
 export function blobStream(first: BlobOpenResult, o: BlobStreamOptions): Readable {
-  const verifier = new ContentVerifier(`blob ${o.ref.name}@${o.desc.digest}`, { digest: o.desc.digest, size: o.desc.size }, o.offset);
+  const verifier = new ContentVerifier(`blob ${o.ref.name}@${o.desc.digest}`, { digest: o.desc.digest, size: o.desc.size }, o.offset, o.verifyDigest !== false);
   async function* generate(): AsyncGenerator<Buffer> {
     let current = first;
     let resumesLeft = o.resumes;

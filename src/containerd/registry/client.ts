@@ -37,6 +37,11 @@ export interface RequestOptions {
 export interface FetchBlobOptions extends RequestOptions {
   /** Start at this byte (resume); the size is still checked, the digest only when starting at 0. */
   offset?: number;
+  /**
+   * Default true. false skips hashing (the size is still checked) for a consumer that verifies the digest
+   * itself: containerd's Content.Write does at commit, so a pull need not hash every byte twice.
+   */
+  verifyDigest?: boolean;
 }
 
 export interface ResolveResult {
@@ -138,7 +143,7 @@ export class RegistryClient {
     if (offset === desc.size && offset > 0) return Readable.from([]);
     const hosts = await this.hostsFor(ref, ['pull']);
     const first = await openBlob(this.requester, hosts, ref, desc, offset, opts.signal);
-    return blobStream(first, { requester: this.requester, ref, desc, offset, resumes: this.retries, signal: opts.signal });
+    return blobStream(first, { requester: this.requester, ref, desc, offset, resumes: this.retries, signal: opts.signal, verifyDigest: opts.verifyDigest });
   }
 
   /** A whole small blob (an image config) in memory, verified. */

@@ -40,8 +40,10 @@ export class ContentVerifier {
     private readonly expected: { digest: string; size: number },
     /** Bytes before the first update() (a resumed download); the digest is then not checked, only the size. */
     private readonly offset = 0,
+    /** false: check the size only (the consumer verifies the digest itself, as containerd does on commit). */
+    hashing = true,
   ) {
-    this.hash = offset === 0 ? createHash(digestAlgorithm(expected.digest)) : undefined;
+    this.hash = offset === 0 && hashing ? createHash(digestAlgorithm(expected.digest)) : undefined;
   }
 
   get received(): number {

@@ -28,3 +28,4 @@ export {
   DigestMismatchError, NoMatchingPlatformError, RegistryHttpError, RegistryConfigError, RegistryAbortError,
   type RegistryErrorCode, type AuthFailure,
 } from './errors';
+export { verifyLogin, type LoginResult } from './login';

@@ -1,7 +1,7 @@
 // containerd.services.containers.v1: container metadata records (no process; see tasks).
 import type { Rpc, CallOptions } from '../grpc/rpc';
 import { jsonAny, labels, parseJsonAny, toDate, type RawAny, type RawTimestamp } from '../grpc/convert';
-import { FailedPreconditionError, NotFoundError } from '../errors';
+import { FailedPreconditionError, NotFoundError, UnimplementedError } from '../errors';
 import { validateIdentifier } from '../identifiers';
 import type { Container } from '../types';
 
@@ -14,13 +14,13 @@ interface RawContainer {
   extensions?: Record<string, RawAny>;
 }
 
-function toContainer(c: RawContainer): Container {
+function toContainer(c: RawContainer, withSpec = true): Container {
   const ext: Record<string, string> = {};
   for (const [k, v] of Object.entries(c.extensions ?? {})) ext[k] = v.type_url;
   return {
     id: c.id, labels: labels(c.labels), image: c.image,
     runtime: { name: c.runtime?.name ?? '', ...(c.runtime?.options?.type_url ? { optionsTypeUrl: c.runtime.options.type_url } : {}) },
-    spec: parseJsonAny(c.spec), snapshotter: c.snapshotter, snapshotKey: c.snapshot_key,
+    spec: withSpec ? parseJsonAny(c.spec) : undefined, snapshotter: c.snapshotter, snapshotKey: c.snapshot_key,
     createdAt: toDate(c.created_at), updatedAt: toDate(c.updated_at), extensions: ext,
   };
 }
@@ -44,9 +44,24 @@ export class ContainersService {
   /** `tasks`: the Tasks service's Rpc, so delete can refuse while the container has a task (see delete). */
   constructor(private readonly rpc: Rpc, private readonly tasks?: Rpc) {}
 
-  async list(filters: string[] = [], opts?: CallOptions): Promise<Container[]> {
+  /**
+   * Lists containers through ListStream (one message per container, so no 16 MiB response limit), falling back
+   * to List on daemons without it, as containerd's Go client does. `spec: false` skips parsing every OCI spec,
+   * the bulk of the work for large lists when the caller only shows names and states.
+   */
+  async list(filters: string[] = [], opts: CallOptions & { spec?: boolean } = {}): Promise<Container[]> {
+    const withSpec = opts.spec !== false;
+    const out: Container[] = [];
+    try {
+      for await (const m of this.rpc.serverStream<{ container: RawContainer }>('ListStream', { filters }, { timeoutMs: this.rpc.unaryTimeoutMs, ...opts }, 'containers.list')) {
+        out.push(toContainer(m.container, withSpec));
+      }
+      return out;
+    } catch (e) {
+      if (!(e instanceof UnimplementedError)) throw e;
+    }
     const res = await this.rpc.unary<{ containers: RawContainer[] }>('List', { filters }, opts, 'containers.list');
-    return res.containers.map(toContainer);
+    return res.containers.map((c) => toContainer(c, withSpec));
   }
 
   async get(id: string, opts?: CallOptions): Promise<Container> {

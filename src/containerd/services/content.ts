@@ -88,9 +88,10 @@ export class ContentService {
     const call = this.rpc.duplex<Record<string, unknown>, RawWriteResponse>('Write', options);
     // Acks are read as they arrive (not only when the window is full), so progress moves on a slow source too.
     const replies = new WriteReplies(call, options.onProgress);
-    const send = (msg: Record<string, unknown>): Promise<void> => new Promise((resolve, reject) => {
+    // grpc-js never calls a pending write's callback once the call is cancelled: race it with the call's end.
+    const send = (msg: Record<string, unknown>): Promise<void> => Promise.race([new Promise<void>((resolve, reject) => {
       call.write(msg, (err?: Error | null) => (err ? reject(err) : resolve()));
-    });
+    }), replies.failed]);
     try {
       const { ref, expected } = options;
       await send({ action: 'STAT', ref, total: expected.size, expected: expected.digest });
@@ -125,8 +126,13 @@ class WriteReplies {
   private count = 0;
   private failure: unknown;
   private wake: (() => void) | undefined;
+  /** Rejects when the call fails or ends. */
+  readonly failed: Promise<never>;
 
   constructor(call: NodeJS.EventEmitter, private readonly onProgress?: (offset: number) => void) {
+    let fail: (e: unknown) => void = () => undefined;
+    this.failed = new Promise<never>((_, reject) => { fail = reject; });
+    this.failed.catch(() => undefined);
     call.on('data', (r: RawWriteResponse) => {
       if (r.action === 'WRITE') {
         this.count++;
@@ -136,8 +142,8 @@ class WriteReplies {
       }
       this.notify();
     });
-    call.on('error', (e: unknown) => { this.failure ??= e; this.notify(); });
-    call.on('end', () => { this.failure ??= new Error('content write stream ended early'); this.notify(); });
+    call.on('error', (e: unknown) => { this.failure ??= e; fail(this.failure); this.notify(); });
+    call.on('end', () => { this.failure ??= new Error('content write stream ended early'); fail(this.failure); this.notify(); });
   }
 
   private notify(): void {

@@ -54,6 +54,8 @@ export class ExplorerModel {
   async refreshAll(): Promise<void> {
     await this.refreshNamespaces();
     await Promise.all([...this.models.values()].map((m) => m.refresh()));
+    // A full refresh is already one batch: show it now rather than after the coalescing window.
+    this.coalescer.flushNow();
   }
 
   /** Reads the namespace list; models of new namespaces are listed too. Concurrent calls share one run. */

@@ -77,7 +77,7 @@ export class NamespaceModel {
     if (!c) return;
     const base = this.baseClient;
     try {
-      const [images, containers, tasks] = await Promise.all([c.images.list(), c.containers.list(), c.tasks.list()]);
+      const [images, containers, tasks] = await Promise.all([c.images.list(), c.containers.list([], { spec: false }), c.tasks.list()]);
       const oldImages = new Map(this.images);
       this.images.clear();
       for (const image of images) {

@@ -35,6 +35,13 @@ export abstract class ExplorerTreeProvider implements vscode.TreeDataProvider<Ex
   abstract rootNodes(): ExplorerNode[];
   protected abstract treeItem(node: ExplorerNode): vscode.TreeItem;
   protected childNodes(_node: ExplorerNode): Promise<ExplorerNode[]> | ExplorerNode[] { return []; }
+  /** Built on hover only (resolveTreeItem): VS Code asks getTreeItem for every visible row at each change. */
+  protected tooltip(_node: ExplorerNode): vscode.MarkdownString | undefined { return undefined; }
+
+  resolveTreeItem(item: vscode.TreeItem, node: ExplorerNode): vscode.TreeItem {
+    item.tooltip ??= this.tooltip(node);
+    return item;
+  }
 
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
     const item = node.type === 'message' ? messageItem(node) : this.treeItem(node);

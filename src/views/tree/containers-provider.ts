@@ -26,8 +26,14 @@ export class ContainersProvider extends ExplorerTreeProvider {
     item.description = describeContainer(c, task);
     item.iconPath = taskIcon(task?.process);
     item.contextValue = `container.${stateKey(task?.process)}`;
-    item.tooltip = containerTooltip(node.namespace, c, task);
     return item;
+  }
+
+  protected override tooltip(node: ExplorerNode): vscode.MarkdownString | undefined {
+    if (node.type !== 'container') return undefined;
+    const m = this.deps.model.model(node.namespace);
+    const c = m.containers.get(node.id);
+    return c ? containerTooltip(node.namespace, c, m.tasks.get(node.id)) : undefined;
   }
 }
 

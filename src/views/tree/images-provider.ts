@@ -27,8 +27,13 @@ export class ImagesProvider extends ExplorerTreeProvider {
       ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
       : new vscode.ThemeIcon('package', entry.unpacked === false ? new vscode.ThemeColor('disabledForeground') : undefined);
     item.contextValue = `image${entry.unpacked ? '.unpacked' : '.packed'}`;
-    item.tooltip = imageTooltip(node.namespace, entry);
     return item;
+  }
+
+  protected override tooltip(node: ExplorerNode): vscode.MarkdownString | undefined {
+    if (node.type !== 'image') return undefined;
+    const entry = this.deps.model.model(node.namespace).images.get(node.name);
+    return entry ? imageTooltip(node.namespace, entry) : undefined;
   }
 }
 

@@ -31,6 +31,12 @@ export class TasksProvider extends ExplorerTreeProvider {
     return nodes;
   }
 
+  protected override tooltip(node: ExplorerNode): vscode.MarkdownString | undefined {
+    if (node.type !== 'task') return undefined;
+    const task = this.deps.model.model(node.namespace).tasks.get(node.containerId);
+    return task ? taskTooltip(node.namespace, task) : undefined;
+  }
+
   protected treeItem(node: ExplorerNode): vscode.TreeItem {
     const m = this.deps.model.model(node.type === 'task' || node.type === 'process' ? node.namespace : '');
     if (node.type === 'task') {
@@ -40,7 +46,6 @@ export class TasksProvider extends ExplorerTreeProvider {
       item.description = describeTask(task);
       item.iconPath = taskIcon(task.process);
       item.contextValue = `task.${stateKey(task.process)}`;
-      item.tooltip = taskTooltip(node.namespace, task);
       return item;
     }
     if (node.type !== 'process') return new vscode.TreeItem('?');

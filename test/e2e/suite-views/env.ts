@@ -49,7 +49,8 @@ function text(v: string | vscode.TreeItemLabel | vscode.MarkdownString | boolean
 /** What VS Code would render for each root node of a provider. */
 export function rows(provider: ExplorerTreeProvider, nodes: ExplorerNode[] = provider.rootNodes()): Row[] {
   return nodes.map((node) => {
-    const item = provider.getTreeItem(node);
+    // As VS Code does on hover: getTreeItem, then resolveTreeItem fills the tooltip.
+    const item = provider.resolveTreeItem(provider.getTreeItem(node), node);
     return {
       node, label: text(item.label), description: text(item.description), tooltip: text(item.tooltip as vscode.MarkdownString | string | undefined),
       contextValue: item.contextValue ?? '', icon: item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : '',
