@@ -1,8 +1,9 @@
 // Create Container…: from an image node (or an image picked from the palette), asks id, snapshot name, command,
 // TTY or detached, then the optional settings; everything is validated as it is typed and checked again by
 // createContainer, which leaves nothing behind when it fails.
+import * as vscode from 'vscode';
 import {
-  createContainer, DEFAULT_RUNTIME, identifierProblem, isUnpacked, joinCommandLine, NotFoundError, readUserFiles,
+  createContainer, DEFAULT_RUNTIME, identifierProblem, isRuncRuntime, isUnpacked, runcRootOptions, joinCommandLine, NotFoundError, readUserFiles,
   resolveImage, snapshotNameProblem, splitCommandLine, userProblem, type ContainerdClient, type ResolvedImage,
 } from '../containerd';
 import type { NamespaceModel } from '../views/model/namespace-model';
@@ -76,8 +77,8 @@ async function ask(run: RunContext, client: ContainerdClient, model: NamespaceMo
   return { id, snapshotName, args, tty: mode.tty, settings, start };
 }
 
-/** Runs the wizard; returns the new container's id (undefined when cancelled). */
-export async function createContainerCommand(run: RunContext, arg: unknown, startIt: (ns: string, id: string) => Promise<unknown>): Promise<string> {
+/** Runs the wizard; returns the new container's id, and what starting it gave when asked to. */
+export async function createContainerCommand(run: RunContext, arg: unknown, startIt: (ns: string, id: string) => Promise<unknown>): Promise<{ id: string; started?: unknown }> {
   const node = isNode(arg, 'image') ? arg : (await pickImages(run.deps, 'Create container from image', false))[0];
   const { client, model } = await connected(run.deps, node.namespace);
   const record = await client.images.get(node.name);
@@ -87,12 +88,15 @@ export async function createContainerCommand(run: RunContext, arg: unknown, star
   }
   const a = await ask(run, client, model, node.name, image);
   const s = a.settings;
+  const runcRoot = vscode.workspace.getConfiguration('containerd').get<string>('runcRoot', '').trim();
   await createContainer(client, {
+    runtimeOptions: runcRoot && isRuncRuntime(s.runtime) ? runcRootOptions(runcRoot) : undefined,
     id: a.id, image: node.name, snapshotName: a.snapshotName, args: a.args, tty: a.tty, env: s.env, cwd: s.cwd, user: s.user,
-    network: s.network, mounts: s.mounts, labels: s.labels, runtime: s.runtime, logPath: defaultLogPath(run, { namespace: node.namespace, id: a.id }),
+    network: s.network, mounts: s.mounts, labels: s.labels, runtime: s.runtime,
+    logPath: a.tty ? undefined : defaultLogPath(run, { namespace: node.namespace, id: a.id }),
   });
   run.deps.log.info(`Created container ${a.id} from ${node.name} on snapshot ${a.snapshotName} (namespace ${node.namespace})`);
-  if (a.start) await startIt(node.namespace, a.id);
-  else run.deps.prompts().info(`Created container ${a.id} (snapshot ${a.snapshotName}). Start it from the Containers view.`);
-  return a.id;
+  if (a.start) return { id: a.id, started: await startIt(node.namespace, a.id) };
+  run.deps.prompts().info(`Created container ${a.id} (snapshot ${a.snapshotName}). Start it from the Containers view.`);
+  return { id: a.id };
 }

@@ -8,7 +8,7 @@ import { connected } from './context';
 import { Cancelled } from './prompts';
 import { fifoDir, isRunning, targetContainers, taskTerminalKey, type ContainerRef, type RunContext } from './run-context';
 
-export interface ExecResult { terminal?: string; execId: string; exitStatus?: number; output?: string }
+export interface ExecResult { terminal?: string; execId: string; exitStatus?: number; output?: string; pty?: ProcessPty }
 
 const execFifoDir = (run: RunContext, ref: ContainerRef): string => path.join(fifoDir(run, ref), 'exec');
 
@@ -27,7 +27,7 @@ async function openShellCommand(run: RunContext, arg: unknown, all: unknown): Pr
   });
   const { name } = run.terminals.open(`${ref.id}: ${shell}`, `exec:${ref.namespace}/${ref.id}/${execId}`, pty);
   await pty.ready;
-  return { terminal: name, execId };
+  return { terminal: name, execId, pty };
 }
 
 async function askExec(run: RunContext, ref: ContainerRef): Promise<{ args: string[]; tty: boolean; execId: string }> {
@@ -85,7 +85,7 @@ async function execCommand(run: RunContext, arg: unknown, all: unknown, scripted
   });
   const { name } = run.terminals.open(`${ref.id}: ${path.posix.basename(a.args[0])}`, `exec:${ref.namespace}/${ref.id}/${a.execId}`, pty);
   await pty.ready;
-  return { terminal: name, execId: a.execId };
+  return { terminal: name, execId: a.execId, pty };
 }
 
 async function attachCommand(run: RunContext, arg: unknown, all: unknown): Promise<ExecResult> {
@@ -107,7 +107,7 @@ async function attachCommand(run: RunContext, arg: unknown, all: unknown): Promi
   });
   const { name } = run.terminals.open(ref.id, key, pty, 'vm');
   await pty.ready;
-  return { terminal: name, execId: '' };
+  return { terminal: name, execId: '', pty };
 }
 
 export const execHandlers = { shell: openShellCommand, exec: execCommand, attach: attachCommand };

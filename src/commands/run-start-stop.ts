@@ -10,7 +10,7 @@ import {
   fifoDir, isLive, logPathOf, stopTimeoutMs, sweepFifoDirs, targetContainers, taskTerminalKey, type ContainerRef, type RunContext,
 } from './run-context';
 
-export interface StartResult { namespace: string; id: string; tty: boolean; pid: number; logPath?: string; terminal?: string }
+export interface StartResult { namespace: string; id: string; tty: boolean; pid: number; logPath?: string; terminal?: string; pty?: ProcessPty }
 
 /** Opens a terminal that starts the TTY task of `ref`; resolves once the task runs (rejects if it cannot start). */
 async function startInTerminal(run: RunContext, client: ContainerdClient, ref: ContainerRef): Promise<StartResult> {
@@ -26,7 +26,7 @@ async function startInTerminal(run: RunContext, client: ContainerdClient, ref: C
   const { name } = run.terminals.open(ref.id, taskTerminalKey(ref), pty, 'vm');
   await pty.ready;
   const task = await client.tasks.get(ref.id);
-  return { namespace: ref.namespace, id: ref.id, tty: true, pid: task.pid, terminal: name };
+  return { namespace: ref.namespace, id: ref.id, tty: true, pid: task.pid, terminal: name, pty };
 }
 
 export async function startOne(run: RunContext, ref: ContainerRef): Promise<StartResult> {

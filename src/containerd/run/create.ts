@@ -1,0 +1,176 @@
+// Create Container: every check first (id, snapshot name, image unpacked, user, bind mounts), then the snapshot
+// prepared on the image's chain ID under the chosen name and the container record, under a lease so the GC
+// cannot take the snapshot in between. A failure leaves nothing behind.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ContainerdClient } from '../client';
+import { chainId } from '../digest';
+import { AlreadyExistsError, ContainerdError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors';
+import type { CallOptions } from '../grpc/rpc';
+import { identifierProblem } from '../identifiers';
+import { resolveImage, type ResolvedImage } from '../images/resolve';
+import { isUnpacked } from '../images/unpack';
+import type { Platform } from '../oci/image-types';
+import type { Spec } from '../oci/runtime-spec-types';
+import { buildContainerSpec, NoCommandError, type BindMount, type HostFiles } from '../oci/spec';
+import { GroupNotFoundError, InvalidUserError, resolveUser, UserNotFoundError } from '../oci/user';
+import type { Container } from '../types';
+import { snapshotNameProblem } from './command-line';
+import { readUserFiles } from './image-files';
+
+/** Our labels on containers we create (plus containerd's own stop-signal label, as ctr sets it). */
+export const RunLabels = {
+  createdBy: 'containerd-explorer/created-by',
+  /** Where a detached task's stdout+stderr go (file path); Start and Show Logs use it. */
+  logPath: 'containerd-explorer/log-path',
+  /** containerd's label for the image's StopSignal (containerd.WithImageStopSignal). */
+  stopSignal: 'io.containerd.image.config.stop-signal',
+} as const;
+
+export const DEFAULT_RUNTIME = 'io.containerd.runc.v2';
+
+export interface CreateContainerOptions extends CallOptions {
+  id: string;
+  /** Image name in the client's namespace. */
+  image: string;
+  /** Snapshot key of the container's writable layer; default `<id>-snapshot`. */
+  snapshotName?: string;
+  /** Replaces the image's Entrypoint + Cmd. */
+  args?: string[];
+  /** Merged over the image's Env by key. */
+  env?: string[];
+  cwd?: string;
+  /** user, uid, user:group, uid:gid…, resolved against the image's /etc/passwd and /etc/group. */
+  user?: string;
+  tty?: boolean;
+  network?: 'none' | 'host';
+  mounts?: BindMount[];
+  /** Container labels; also the spec's annotations, as `ctr run --label` does. */
+  labels?: Record<string, string>;
+  runtime?: string;
+  /** Encoded runtime options Any (e.g. runc's Options with `root`). */
+  runtimeOptions?: { typeUrl: string; value: Uint8Array };
+  /** Image platform to use; default the host's. */
+  platform?: Platform;
+  /** Recorded in a label: where Start sends a detached task's output. */
+  logPath?: string;
+  hostFiles?: HostFiles;
+  /** linux.resources.cpu.shares; default 1024 as `ctr run` sets it (its --cpu-shares default), 0 leaves it unset. */
+  cpuShares?: number;
+}
+
+export interface CreatedContainer {
+  container: Container;
+  snapshotKey: string;
+  spec: Spec;
+  image: ResolvedImage;
+}
+
+async function exists(check: () => Promise<unknown>): Promise<boolean> {
+  try { await check(); return true; } catch (e) { if (e instanceof NotFoundError) return false; throw e; }
+}
+
+function checkMounts(mounts: BindMount[]): void {
+  for (const m of mounts) {
+    if (!path.isAbsolute(m.source)) throw new InvalidArgumentError(`bind mount source "${m.source}" must be an absolute path`);
+    if (!path.posix.isAbsolute(m.destination)) throw new InvalidArgumentError(`bind mount destination "${m.destination}" must be an absolute path inside the container`);
+    try {
+      fs.statSync(m.source);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new InvalidArgumentError(code === 'ENOENT'
+        ? `bind mount source "${m.source}" does not exist on this machine`
+        : `bind mount source "${m.source}" cannot be used: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** Checks that need no daemon: ids, paths, the shape of env and cwd. Throws InvalidArgumentError. */
+export function checkCreateOptions(opts: CreateContainerOptions): { snapshotKey: string } {
+  const idProblem = identifierProblem(opts.id, 'container id');
+  if (idProblem) throw new InvalidArgumentError(idProblem);
+  const snapshotKey = opts.snapshotName ?? `${opts.id}-snapshot`;
+  const snapProblem = snapshotNameProblem(snapshotKey);
+  if (snapProblem) throw new InvalidArgumentError(snapProblem);
+  if (opts.cwd && !path.posix.isAbsolute(opts.cwd)) throw new InvalidArgumentError(`working directory "${opts.cwd}" must be an absolute path`);
+  if (opts.args && opts.args.length > 0 && !opts.args[0]) throw new InvalidArgumentError('the command must not start with an empty word');
+  checkMounts(opts.mounts ?? []);
+  return { snapshotKey };
+}
+
+/** Why `user` cannot run in an image with these /etc/passwd and /etc/group contents, or undefined. */
+export function userProblem(user: string, passwd?: string, group?: string): string | undefined {
+  try {
+    resolveUser(user, passwd, group);
+    return undefined;
+  } catch (e) {
+    if (e instanceof UserNotFoundError || e instanceof GroupNotFoundError || e instanceof InvalidUserError) return e.message;
+    throw e;
+  }
+}
+
+function specError(e: unknown, image: string): ContainerdError | undefined {
+  if (e instanceof UserNotFoundError || e instanceof GroupNotFoundError || e instanceof InvalidUserError) {
+    return new InvalidArgumentError(`${e.message} (image ${image})`, { cause: e });
+  }
+  if (e instanceof NoCommandError) return new InvalidArgumentError(`${e.message} (image ${image})`, { cause: e });
+  return undefined;
+}
+
+/** Creates the container; see the file comment. Errors are typed (InvalidArgument, AlreadyExists, NotFound, FailedPrecondition). */
+export async function createContainer(client: ContainerdClient, opts: CreateContainerOptions): Promise<CreatedContainer> {
+  const { snapshotKey } = checkCreateOptions(opts);
+  const { id } = opts;
+  if (await exists(() => client.containers.get(id, opts))) {
+    throw new AlreadyExistsError(`a container named "${id}" already exists in namespace ${client.namespace}`);
+  }
+  if (await exists(() => client.snapshots.stat(snapshotKey, opts))) {
+    throw new AlreadyExistsError(`snapshot name "${snapshotKey}" is taken in namespace ${client.namespace} (snapshotter ${client.snapshotter}): choose another`);
+  }
+  let record;
+  try {
+    record = await client.images.get(opts.image, opts);
+  } catch (e) {
+    if (e instanceof NotFoundError) throw new NotFoundError(`image "${opts.image}" not found in namespace ${client.namespace}`, { cause: e });
+    throw e;
+  }
+  const image = await resolveImage(client, record.target, opts.platform, opts);
+  if (!(await isUnpacked(client, image.config, opts))) {
+    throw new FailedPreconditionError(`image "${opts.image}" is not unpacked for snapshotter ${client.snapshotter}: pull it again (or unpack it) before creating a container`);
+  }
+  const { passwd, group } = await readUserFiles(client, image.manifest, opts);
+  let spec: Spec;
+  try {
+    spec = buildContainerSpec({
+      namespace: client.namespace, id, imageConfig: image.config, passwd, group,
+      args: opts.args, env: opts.env, cwd: opts.cwd, user: opts.user, tty: opts.tty ?? false,
+      hostNetwork: opts.network === 'host', hostFiles: opts.hostFiles, mounts: opts.mounts, labels: opts.labels,
+    });
+  } catch (e) {
+    throw specError(e, opts.image) ?? e;
+  }
+  const shares = opts.cpuShares ?? 1024;
+  if (shares > 0 && spec.linux) spec.linux.resources = { ...spec.linux.resources, cpu: { ...spec.linux.resources?.cpu, shares } };
+  const labels: Record<string, string> = {
+    ...opts.labels,
+    [RunLabels.stopSignal]: image.config.config?.StopSignal || 'SIGTERM',
+    [RunLabels.createdBy]: 'containerd-explorer',
+    ...(opts.logPath ? { [RunLabels.logPath]: path.resolve(opts.logPath) } : {}),
+  };
+  const parent = chainId(image.config.rootfs?.diff_ids ?? []);
+  // The lease holds the new snapshot until the container record references it.
+  const container = await client.withTemporaryLease(async (leased) => {
+    await leased.snapshots.prepare(snapshotKey, parent, {}, opts);
+    try {
+      return await leased.containers.create({
+        id, image: opts.image, labels, spec, snapshotKey, snapshotter: client.snapshotter,
+        runtime: opts.runtime || DEFAULT_RUNTIME, runtimeOptions: opts.runtimeOptions,
+      }, opts);
+    } catch (e) {
+      await client.snapshots.remove(snapshotKey).catch(() => undefined);
+      if (e instanceof AlreadyExistsError) throw new AlreadyExistsError(`a container named "${id}" already exists in namespace ${client.namespace}`, { cause: e });
+      throw e;
+    }
+  });
+  return { container, snapshotKey, spec, image };
+}

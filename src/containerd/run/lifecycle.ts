@@ -1,0 +1,150 @@
+// Start, stop, restart and delete a container's task. Detached tasks write to a `file://` log that the shim keeps
+// appending to after we are gone; TTY tasks get FIFOs (kept until the task is deleted, so a terminal can attach
+// again). Stop sends the image's stop signal (SIGTERM by default), waits, then SIGKILLs.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ContainerdClient } from '../client';
+import { FailedPreconditionError, NotFoundError } from '../errors';
+import type { CallOptions } from '../grpc/rpc';
+import { startTask, type ProcessHandle } from '../process';
+import type { Spec } from '../oci/runtime-spec-types';
+import type { Container, ExitStatus, TaskProcess } from '../types';
+import { RunLabels } from './create';
+import { commandStartError } from './start-errors';
+
+const FIFO_DIR_PREFIX = 'ctrd-fifo-';
+
+export interface StartContainerOptions {
+  /** Where a detached task's stdout+stderr go; default the container's log-path label. Required for detached tasks without it. */
+  logPath?: string;
+  /** Parent of the FIFO directory of a TTY task (default: the OS temp dir). */
+  fifoBaseDir?: string;
+}
+
+export interface StartedContainer {
+  handle: ProcessHandle;
+  /** The spec asks for a terminal: `handle.io` is attached (stdin + pty output). */
+  tty: boolean;
+  /** Detached: the log file. */
+  logPath?: string;
+}
+
+/** The task of `id`, or undefined when it has none. */
+export async function findTask(client: ContainerdClient, id: string, opts?: CallOptions): Promise<TaskProcess | undefined> {
+  try {
+    return await client.tasks.get(id, '', opts);
+  } catch (e) {
+    if (e instanceof NotFoundError) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Removes the FIFO directory a task's stdio paths live in, when it is one of ours (`ctrd-fifo-*`, made by
+ * createFifoSet): URIs and other people's paths are left alone.
+ */
+export async function removeTaskFifos(task: Pick<TaskProcess, 'stdin' | 'stdout' | 'stderr'>): Promise<void> {
+  const dirs = new Set<string>();
+  for (const p of [task.stdin, task.stdout, task.stderr]) {
+    if (!p || !path.isAbsolute(p)) continue;
+    const dir = path.dirname(p);
+    if (path.basename(dir).startsWith(FIFO_DIR_PREFIX)) dirs.add(dir);
+  }
+  for (const dir of dirs) await fs.promises.rm(dir, { recursive: true, force: true });
+}
+
+/** Deletes a stopped task and its FIFO directory. A live task is refused (FailedPrecondition). Returns its exit status. */
+export async function deleteTask(client: ContainerdClient, id: string, opts?: CallOptions): Promise<ExitStatus | undefined> {
+  const task = await findTask(client, id, opts);
+  if (!task) return undefined;
+  const status = await client.tasks.delete(id, opts);
+  await removeTaskFifos(task);
+  return status;
+}
+
+/** Creates the log file (0600, in a 0700 directory) before the shim opens it: the shim would make it 0644. */
+export async function prepareLogFile(logPath: string): Promise<string> {
+  const abs = path.resolve(logPath);
+  await fs.promises.mkdir(path.dirname(abs), { recursive: true, mode: 0o700 });
+  const fh = await fs.promises.open(abs, 'a', 0o600);
+  try { await fh.chmod(0o600); } finally { await fh.close(); }
+  return abs;
+}
+
+function specOf(c: Container): Spec | undefined {
+  return c.spec && typeof c.spec === 'object' ? c.spec as Spec : undefined;
+}
+
+/**
+ * Starts the container's task. A stopped task left from an earlier run is deleted first; a live one is refused.
+ * TTY (the spec's process.terminal): attached FIFOs with stdin. Otherwise: `file://` log at `logPath`.
+ */
+export async function startContainer(client: ContainerdClient, id: string, opts: StartContainerOptions = {}): Promise<StartedContainer> {
+  const container = await client.containers.get(id);
+  const old = await findTask(client, id);
+  if (old && old.status !== 'stopped') {
+    throw new FailedPreconditionError(`container "${id}" already has a ${old.status} task (pid ${old.pid}): stop it first`);
+  }
+  if (old) await deleteTask(client, id);
+  const tty = specOf(container)?.process?.terminal === true;
+  if (tty) {
+    const handle = await startTask(client, id, { terminal: true, stdin: true, fifoBaseDir: opts.fifoBaseDir }).catch((e) => { throw commandStartError(e, id, specOf(container)?.process?.args ?? []) ?? e; });
+    return { handle, tty };
+  }
+  const target = opts.logPath ?? container.labels[RunLabels.logPath];
+  if (!target) throw new FailedPreconditionError(`container "${id}" runs detached and no log file was given for its output`);
+  const logPath = await prepareLogFile(target);
+  const handle = await startTask(client, id, { mode: 'log', logPath }).catch((e) => { throw commandStartError(e, id, specOf(container)?.process?.args ?? []) ?? e; });
+  return { handle, tty, logPath };
+}
+
+export interface StopOptions {
+  /** How long to wait after the stop signal before SIGKILL (default 10 s). */
+  timeoutMs?: number;
+  /** Default: the container's stop-signal label, else SIGTERM. */
+  signal?: string | number;
+  /** Keep the stopped task (default: delete it, with its FIFOs). */
+  keepTask?: boolean;
+}
+
+export interface StopResult {
+  /** Undefined when there was no task. */
+  exit?: ExitStatus;
+  /** SIGKILL was needed. */
+  killed: boolean;
+}
+
+/** Stop signal, wait up to `timeoutMs`, SIGKILL the whole task if it is still there, then delete the task. */
+export async function stopContainer(client: ContainerdClient, id: string, opts: StopOptions = {}): Promise<StopResult> {
+  const task = await findTask(client, id);
+  if (!task) return { killed: false };
+  let exit: ExitStatus | undefined;
+  let killed = false;
+  if (task.status !== 'stopped') {
+    const container = await client.containers.get(id).catch(() => undefined);
+    const signal = opts.signal ?? (container?.labels[RunLabels.stopSignal] || 'SIGTERM');
+    const deadline = AbortSignal.timeout(opts.timeoutMs ?? 10_000);
+    // Wait is asked for before the signal, so a fast exit cannot fall between them.
+    const waited = client.tasks.wait(id, '', { signal: deadline }).then((s) => s, () => undefined);
+    await client.tasks.kill(id, signal).catch((e) => { if (!(e instanceof NotFoundError)) throw e; });
+    // A frozen task only acts on the signal once thawed.
+    if (task.status === 'paused' || task.status === 'pausing') await client.tasks.resume(id).catch(() => undefined);
+    exit = await waited;
+    if (!exit) {
+      killed = true;
+      const final = client.tasks.wait(id);
+      await client.tasks.kill(id, 'SIGKILL', { all: true }).catch((e) => { if (!(e instanceof NotFoundError)) throw e; });
+      exit = await final;
+    }
+  } else {
+    exit = { exitStatus: task.exitStatus, exitedAt: task.exitedAt };
+  }
+  if (!opts.keepTask) await deleteTask(client, id);
+  return { exit, killed };
+}
+
+/** Stop (if running) then start again. */
+export async function restartContainer(client: ContainerdClient, id: string, opts: StopOptions & StartContainerOptions = {}): Promise<StartedContainer> {
+  await stopContainer(client, id, { ...opts, keepTask: false });
+  return startContainer(client, id, opts);
+}

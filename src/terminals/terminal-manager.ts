@@ -1,0 +1,53 @@
+// The integrated terminals this extension opened: named `<container>: <what>` (numbered when there are several),
+// found again by key (one attached terminal per task), and released when the extension goes away: execs are
+// killed, attached tasks detached.
+import * as vscode from 'vscode';
+
+interface Closeable { close(): void }
+
+interface Entry { key: string; name: string; pty: Closeable }
+
+export interface OpenTerminal { terminal: vscode.Terminal; name: string }
+
+export class TerminalManager implements vscode.Disposable {
+  private readonly entries = new Map<vscode.Terminal, Entry>();
+  private readonly sub: vscode.Disposable;
+
+  constructor() {
+    this.sub = vscode.window.onDidCloseTerminal((t) => this.entries.delete(t));
+  }
+
+  /** A free name: `redis: sh`, then `redis: sh (2)`, … */
+  private uniqueName(base: string): string {
+    const taken = new Set([...this.entries.values()].map((e) => e.name));
+    if (!taken.has(base)) return base;
+    for (let n = 2; ; n++) if (!taken.has(`${base} (${n})`)) return `${base} (${n})`;
+  }
+
+  open(base: string, key: string, pty: vscode.Pseudoterminal & Closeable, icon = 'terminal'): OpenTerminal {
+    const name = this.uniqueName(base);
+    // Transient: after a reload there is no process behind it to reconnect to.
+    const terminal = vscode.window.createTerminal({ name, pty, iconPath: new vscode.ThemeIcon(icon), isTransient: true });
+    this.entries.set(terminal, { key, name, pty });
+    terminal.show();
+    return { terminal, name };
+  }
+
+  /** The open terminal with this key, if any. */
+  find(key: string): vscode.Terminal | undefined {
+    for (const [t, e] of this.entries) if (e.key === key) return t;
+    return undefined;
+  }
+
+  /** Names of the open terminals (tests). */
+  names(): string[] { return [...this.entries.values()].map((e) => e.name); }
+
+  dispose(): void {
+    this.sub.dispose();
+    for (const [t, e] of this.entries) {
+      e.pty.close();
+      t.dispose();
+    }
+    this.entries.clear();
+  }
+}
