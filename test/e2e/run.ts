@@ -19,7 +19,7 @@ async function runEntry(entry: E2eEntry, artifactsDir: string): Promise<number> 
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { run } = require(entry.file) as { run?: UiScript };
     if (typeof run !== 'function') throw new Error(`${entry.file} does not export run(ui)`);
-    return await runUiScript({ name: entry.name, script: run, env, workspaceFolder: fixture.workspaceFolder, artifactsDir });
+    return await runUiScript({ name: entry.name, script: run, env, workspaceFolder: fixture.workspaceFolder, settings: fixture.settings, artifactsDir });
   } finally {
     await fixture.teardown?.();
   }

@@ -17,6 +17,8 @@ export interface SuiteFixture {
   /** Environment for the extension host, e.g. { CONTAINERD_ADDRESS: <private daemon socket> }. */
   env?: Record<string, string>;
   workspaceFolder?: string;
+  /** User settings for the run (machine-scoped settings cannot be set per workspace). */
+  settings?: Record<string, unknown>;
   teardown?: () => Promise<void>;
 }
 export type SuiteSetup = () => Promise<SuiteFixture>;

@@ -33,6 +33,8 @@ export interface UiRunOptions {
   /** Environment of code-server, inherited by the extension host (e.g. CONTAINERD_ADDRESS). */
   env?: Record<string, string>;
   workspaceFolder?: string;
+  /** Merged into User/settings.json. */
+  settings?: Record<string, unknown>;
   artifactsDir: string;
   timeoutMs?: number;
 }
@@ -82,7 +84,7 @@ export async function runUiScript(opts: UiRunOptions): Promise<number> {
     server = await startCodeServer({
       runDir, workspaceFolder, artifactsDir, env: opts.env,
       // DOM-rendered terminal rows, so terminalText() can read them.
-      settings: { 'terminal.integrated.gpuAcceleration': 'off' },
+      settings: { 'terminal.integrated.gpuAcceleration': 'off', ...opts.settings },
       beforeStart: installExtension,
     });
     browser = await launchBrowser();

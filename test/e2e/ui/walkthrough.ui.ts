@@ -34,14 +34,13 @@ export async function setup(): Promise<SuiteFixture> {
   }
   // runc keeps its state inside the private daemon's dir, never under /run/containerd.
   const workspaceFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-e2e-walk-ws-'));
-  fs.mkdirSync(path.join(workspaceFolder, '.vscode'));
-  fs.writeFileSync(path.join(workspaceFolder, '.vscode', 'settings.json'), JSON.stringify({ 'containerd.runcRoot': path.join(daemon.dir, 'runc') }, null, 2));
   fs.writeFileSync(path.join(workspaceFolder, 'README.md'), '# walkthrough workspace\n');
   const d = daemon;
   const r = registry;
   return {
     env: { CONTAINERD_ADDRESS: d.address },
     workspaceFolder,
+    settings: { 'containerd.runcRoot': path.join(d.dir, 'runc') },
     teardown: async () => {
       await d.stop();
       await r.stop();
