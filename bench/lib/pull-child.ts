@@ -1,18 +1,41 @@
 // The benchmark's "ours" side, in a process of its own so its peak RSS is the pull's alone:
 // `node pull-child.js <socket> <namespace> <reference> <concurrency>` pulls once and prints CHILD_RESULT {json}.
+// It loads the shipped bundle, dist/client.js (what `npm run bench` builds first), else the compiled sources.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { connect, pull } from '../../src/containerd';
 
-export interface ChildResult { pullMs: number; maxRssKb: number }
+type ClientApi = typeof import('../../src/containerd');
+
+export interface ChildResult { pullMs: number; maxRssKb: number; bundle: boolean; /** user + system CPU of the whole process. */ cpuMs: number }
+
+/**
+ * This process's own peak RSS: VmHWM of its memory map. (getrusage's maxRSS is no good here: Linux folds the
+ * parent's high-water mark into it at exec, and the parent holds the whole test image in memory.)
+ */
+function peakRssKb(): number {
+  const m = /^VmHWM:\s+(\d+) kB$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) : process.resourceUsage().maxRSS;
+}
+
+function loadApi(): { api: ClientApi; bundle: boolean } {
+  const bundle = path.resolve(__dirname, '..', '..', '..', 'dist', 'client.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (fs.existsSync(bundle)) return { api: require(bundle) as ClientApi, bundle: true };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return { api: require('../../src/containerd') as ClientApi, bundle: false };
+}
 
 async function main(): Promise<void> {
   const [address, namespace, reference, concurrency] = process.argv.slice(2);
-  const client = await connect({ address, namespace });
+  const { api, bundle } = loadApi();
+  const client = await api.connect({ address, namespace });
   const t0 = performance.now();
-  await pull(client, reference, { concurrency: Number(concurrency) || undefined });
+  await api.pull(client, reference, { concurrency: Number(concurrency) || undefined });
   const pullMs = performance.now() - t0;
   client.close();
-  const result: ChildResult = { pullMs, maxRssKb: process.resourceUsage().maxRSS };
+  const cpu = process.cpuUsage();
+  const result: ChildResult = { pullMs, maxRssKb: peakRssKb(), bundle, cpuMs: (cpu.user + cpu.system) / 1000 };
   console.log(`CHILD_RESULT ${JSON.stringify(result)}`);
 }
 

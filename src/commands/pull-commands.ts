@@ -1,9 +1,19 @@
-// Hook for the pull issue: Pull Image…, Import Image…, Export Image…, Log In to Registry…. package.json already
-// contributes containerd.pullImage, containerd.importImage, containerd.exportImage and containerd.registryLogin
-// with their menus (Images view title, namespace nodes, image nodes); register the handlers here.
+// Pull Image…, Import Image…, Export Image…, Log In to Registry…, Log Out of Registry…: registered from
+// extension.ts through this hook. Registry logins live in SecretStorage; pull history in globalState.
 import type * as vscode from 'vscode';
-import type { CommandDeps } from './context';
+import { registerCommand, type CommandDeps } from './context';
+import { registerImageTransferCommands } from './image-transfer-commands';
+import { pullImage } from './pull-image';
+import { PullHistory } from './pull-reference-prompt';
+import { registerRegistryCommands } from './registry-commands';
+import { RegistryLogins } from './registry-credentials';
 
-export function registerPullCommands(_context: vscode.ExtensionContext, _deps: CommandDeps): vscode.Disposable[] {
-  return [];
+export function registerPullCommands(context: vscode.ExtensionContext, deps: CommandDeps): vscode.Disposable[] {
+  const logins = new RegistryLogins(context.secrets, context.globalState);
+  const history = new PullHistory(context.globalState);
+  return [
+    registerCommand(deps, 'containerd.pullImage', (arg) => pullImage(deps, logins, history, arg)),
+    ...registerRegistryCommands(deps, logins),
+    ...registerImageTransferCommands(deps),
+  ];
 }

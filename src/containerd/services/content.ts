@@ -3,6 +3,7 @@ import type { Rpc, CallOptions } from '../grpc/rpc';
 import { labels, toDate, type RawTimestamp } from '../grpc/convert';
 import { fromGrpcError } from '../errors';
 import type { ContentInfo, IngestStatus } from '../types';
+import { encodeWriteChunk, messages, type WriteChunk } from './content-write-encoder';
 
 interface RawInfo { digest: string; size: number; created_at?: RawTimestamp; updated_at?: RawTimestamp; labels: Record<string, string> }
 interface RawStatus { started_at?: RawTimestamp; updated_at?: RawTimestamp; ref: string; offset: number; total: number; expected: string }
@@ -14,6 +15,9 @@ const toStatus = (s: RawStatus): IngestStatus => ({ ref: s.ref, offset: Number(s
 /** Chunk size for Content.Write: well under gRPC's 4 MiB default message limit. */
 export const WRITE_CHUNK = 1 << 20;
 const WRITE_WINDOW = 8;
+
+/** What a write's source yields: bytes, or several buffers sent together as one message (no copy to join them). */
+export type WriteSourceItem = Buffer | Uint8Array | readonly Uint8Array[];
 
 export interface WriteOptions extends CallOptions {
   /** Ingest ref; the same ref resumes a partial write left by an earlier attempt. */
@@ -83,9 +87,9 @@ export class ContentService {
    * digest and size: containerd verifies both, so a corrupt blob fails here with InvalidArgument/FailedPrecondition.
    * Returns the committed digest. An already-present blob is AlreadyExists, mapped to success by `writeBlob`.
    */
-  async write(source: (offset: number) => AsyncIterable<Buffer | Uint8Array>, options: WriteOptions): Promise<string> {
+  async write(source: (offset: number) => AsyncIterable<WriteSourceItem>, options: WriteOptions): Promise<string> {
     const op = `content.write ${options.expected.digest}`;
-    const call = this.rpc.duplex<Record<string, unknown>, RawWriteResponse>('Write', options);
+    const call = this.rpc.duplex<Record<string, unknown>, RawWriteResponse>('Write', options, encodeWriteChunk);
     // Acks are read as they arrive (not only when the window is full), so progress moves on a slow source too.
     const replies = new WriteReplies(call, options.onProgress);
     // grpc-js never calls a pending write's callback once the call is cancelled: race it with the call's end.
@@ -100,11 +104,11 @@ export class ContentService {
       if (offset > expected.size) offset = 0;
       // One acknowledgement comes back per WRITE; keep a few in flight so disk and socket overlap.
       let sent = 0;
-      for await (const raw of source(offset)) {
-        for (let i = 0; i < raw.length; i += WRITE_CHUNK) {
-          const data = raw.subarray(i, Math.min(raw.length, i + WRITE_CHUNK));
-          await send({ action: 'WRITE', ref, offset, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) });
-          offset += data.length;
+      for await (const item of source(offset)) {
+        for (const { parts, length } of messages(item, WRITE_CHUNK)) {
+          const chunk: WriteChunk = { action: 'WRITE', ref, offset, parts, length };
+          await send(chunk as unknown as Record<string, unknown>);
+          offset += length;
           await replies.acked(++sent - WRITE_WINDOW);
         }
       }

@@ -1,0 +1,115 @@
+// "Containerd: Pull Image…": reference (validated, normalised, from history), platform (host's, one, or all),
+// then the pull in a cancellable notification with phases, per-layer bytes and totals. The Images view picks the
+// new image up from containerd's events by itself.
+import * as vscode from 'vscode';
+import {
+  CancelledError, formatPlatform, hostPlatform, pull, registry, type Image, type Platform, type PlatformChoice, type PullProgress,
+} from '../containerd';
+import { isNode } from '../views/tree/nodes';
+import { connected, type CommandDeps } from './context';
+import { describePullProgress, summarisePull } from './pull-progress';
+import { promptReference, type PullHistory } from './pull-reference-prompt';
+import { pullSettings } from './pull-settings';
+import { Cancelled } from './prompts';
+import { explainAuthError, type RegistryLogins } from './registry-credentials';
+
+/** Programmatic form of the command's argument (tests, other extensions): skips the questions. */
+export interface PullArgs { reference: string; platform?: PlatformChoice; namespace?: string }
+
+function isPullArgs(v: unknown): v is PullArgs {
+  return !!v && typeof v === 'object' && typeof (v as PullArgs).reference === 'string';
+}
+
+interface PlatformItem extends vscode.QuickPickItem { platform: PlatformChoice }
+
+/** Reads the image's index and lets the user pick a platform or all of them. */
+async function choosePlatform(deps: CommandDeps, logins: RegistryLogins, reference: string): Promise<PlatformChoice | undefined> {
+  const settings = pullSettings(deps.log);
+  const client = new registry.RegistryClient({ ...settings.registryOptions, credentials: logins.provider() });
+  try {
+    const fetched = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading the platforms of ${reference}…` }, async () => {
+      const r = await client.resolve(reference);
+      return client.fetchManifest(r.reference, r.descriptor);
+    });
+    if (fetched.kind !== 'index') {
+      deps.prompts().info(`${reference} is a single-platform image: pulling it as it is.`);
+      return undefined;
+    }
+    const host = registry.platformMatcher(hostPlatform());
+    const entries = registry.selectManifests(fetched.index, 'all').filter((d): d is typeof d & { platform: Platform } => !!d.platform);
+    const items: PlatformItem[] = entries.map((d) => ({
+      label: formatPlatform(d.platform), description: host.match(d.platform) ? 'runs on this host' : undefined, platform: d.platform,
+    }));
+    items.sort((a, b) => Number(!!b.description) - Number(!!a.description));
+    items.push({ label: '$(layers) All platforms', description: `${entries.length} images; the host's is unpacked`, platform: 'all' });
+    const picked = await deps.prompts().pick(items, { title: `Platform of ${reference}` });
+    if (!picked?.length) throw new Cancelled();
+    return picked[0].platform;
+  } finally {
+    client.close();
+  }
+}
+
+async function showAuthError(deps: CommandDeps, logins: RegistryLogins, e: registry.RegistryAuthError, reference: string): Promise<void> {
+  const message = `Pull of ${reference} failed: ${await explainAuthError(logins, e)}`;
+  deps.log.error(`containerd.pullImage: ${message}`);
+  const action = 'Log In to Registry…';
+  const choice = await vscode.window.showErrorMessage(message, action);
+  if (choice === action) await vscode.commands.executeCommand('containerd.registryLogin', registry.normalizeRegistryHost(e.host));
+}
+
+export async function pullImage(deps: CommandDeps, logins: RegistryLogins, history: PullHistory, arg: unknown): Promise<Image | undefined> {
+  const namespace = isNode(arg, 'namespace') ? arg.name : isPullArgs(arg) && arg.namespace ? arg.namespace : deps.active.name;
+  let reference: string;
+  let platform: PlatformChoice | undefined;
+  if (typeof arg === 'string' || isPullArgs(arg)) {
+    reference = registry.parseReference(typeof arg === 'string' ? arg : arg.reference).toString();
+    platform = isPullArgs(arg) ? arg.platform : undefined;
+  } else {
+    const choice = await promptReference(`Pull Image into namespace ${namespace}`, history.list(), formatPlatform(hostPlatform()));
+    if (!choice) throw new Cancelled();
+    reference = choice.reference;
+    if (choice.choosePlatform) platform = await choosePlatform(deps, logins, reference);
+  }
+  const { client } = await connected(deps, namespace);
+  const settings = pullSettings(deps.log);
+  const familiar = registry.parseReference(reference).familiar;
+  const started = Date.now();
+  let last: PullProgress | undefined;
+  deps.log.info(`Pulling ${reference} into namespace ${namespace}${platform ? ` (${platform === 'all' ? 'all platforms' : formatPlatform(platform)})` : ''}`);
+  try {
+    const image = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pulling ${familiar}`, cancellable: true }, async (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      let reported = 0;
+      return pull(client, reference, {
+        platform, signal: abort.signal, credentials: logins.provider(), registryOptions: settings.registryOptions, concurrency: settings.concurrency,
+        onProgress: (p) => {
+          last = p;
+          const { message, fraction } = describePullProgress(p);
+          const increment = Math.max(0, fraction * 100 - reported);
+          reported += increment;
+          progress.report({ message, increment });
+        },
+      });
+    });
+    await history.add(reference);
+    const summary = `${last ? summarisePull(last) : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`;
+    deps.log.info(`Pulled ${reference} into namespace ${namespace}: ${summary}`);
+    deps.prompts().info(`Pulled ${familiar} into ${namespace} (${summary}).`);
+    return image;
+  } catch (e) {
+    if (e instanceof CancelledError) {
+      deps.log.info(`Pull of ${reference} cancelled`);
+      deps.prompts().info(`Pull of ${familiar} cancelled. Partly downloaded layers are kept: pulling again resumes them.`);
+      throw new Cancelled();
+    }
+    if (e instanceof registry.RegistryAuthError) {
+      void showAuthError(deps, logins, e, familiar);
+      throw new Cancelled();
+    }
+    // A network failure is worth a one-click retry (which resumes); a typo is not worth remembering.
+    if (e instanceof registry.RegistryUnreachableError) await history.add(reference).catch(() => undefined);
+    throw new Error(`Pull of ${familiar} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}

@@ -1,0 +1,65 @@
+// The metadata half of a pull: from the resolved descriptor down through index and manifests to configs,
+// choosing platforms, storing each document with the GC labels containerd would give it.
+import { InvalidArgumentError } from '../errors';
+import { childGcLabels } from '../images/gc-labels';
+import type { Descriptor, ImageConfig, Index, Manifest, Platform } from '../oci/image-types';
+import { hostPlatform, selectManifest, selectManifests } from '../registry/platform';
+import { RegistryHttpError } from '../registry/errors';
+import { type StoreContext, storeSmallBlob } from './store-blob';
+
+/** `'all'`: every runnable platform of an index; otherwise one platform (default: the host's). */
+export type PlatformChoice = Platform | 'all';
+
+export interface PlannedImage {
+  manifestDescriptor: Descriptor;
+  manifest: Manifest;
+  config: ImageConfig;
+  /** Whether this pull unpacks it (the chosen platform, or the host's among 'all'). */
+  unpack: boolean;
+}
+
+const MAX_INDEX_DEPTH = 4;
+
+/** Reads the config and checks it agrees with the manifest before anything is downloaded. */
+async function planManifest(ctx: StoreContext, desc: Descriptor, manifest: Manifest): Promise<Omit<PlannedImage, 'unpack'>> {
+  const bytes = await ctx.registry.fetchBlobBytes(ctx.ref, manifest.config, { signal: ctx.signal });
+  let config: ImageConfig;
+  try {
+    config = JSON.parse(bytes.toString('utf8')) as ImageConfig;
+  } catch {
+    throw new RegistryHttpError(ctx.ref.domain, 200, undefined, `image config ${manifest.config.digest} is not valid JSON`);
+  }
+  const diffIds = config.rootfs?.diff_ids ?? [];
+  if (diffIds.length !== manifest.layers.length) {
+    throw new InvalidArgumentError(`image ${ctx.ref} is inconsistent: its config lists ${diffIds.length} layers, its manifest ${manifest.layers.length}`);
+  }
+  await storeSmallBlob(ctx, manifest.config, bytes, {});
+  return { manifestDescriptor: desc, manifest, config };
+}
+
+/**
+ * Fetches and stores the index/manifest tree under `desc` for the chosen platform(s) and returns the images
+ * whose layers must be fetched. A single manifest is taken whatever its platform, as ctr does.
+ */
+export async function planImages(ctx: StoreContext, desc: Descriptor, platform: PlatformChoice, depth = 0): Promise<PlannedImage[]> {
+  const fetched = await ctx.registry.fetchManifest(ctx.ref, desc, { signal: ctx.signal });
+  if (fetched.kind === 'manifest') {
+    const planned = await planManifest(ctx, fetched.descriptor, fetched.manifest);
+    await storeSmallBlob(ctx, fetched.descriptor, fetched.bytes, childGcLabels(fetched.mediaType, fetched.manifest));
+    return [{ ...planned, unpack: true }];
+  }
+  if (depth >= MAX_INDEX_DEPTH) throw new RegistryHttpError(ctx.ref.domain, 200, undefined, `image index ${desc.digest} nests too deeply`);
+  const index: Index = fetched.index;
+  const chosen = platform === 'all' ? selectManifests(index, 'all') : [selectManifest(index, platform, ctx.ref.toString())];
+  if (chosen.length === 0) throw new RegistryHttpError(ctx.ref.domain, 200, undefined, `image index ${desc.digest} lists no runnable image`);
+  const out: PlannedImage[] = [];
+  for (const child of chosen) out.push(...await planImages(ctx, child, platform, depth + 1));
+  // As containerd: the index references only the children it fetched, numbered in that order.
+  await storeSmallBlob(ctx, fetched.descriptor, fetched.bytes, childGcLabels(fetched.mediaType, { ...index, manifests: chosen }));
+  if (platform === 'all') {
+    // Unpack only what this host runs: the best host match among the fetched entries.
+    const best = selectManifests({ ...index, manifests: chosen }, hostPlatform())[0];
+    for (const p of out) p.unpack = !!best && p.manifestDescriptor.digest === best.digest;
+  }
+  return out;
+}
