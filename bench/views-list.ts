@@ -3,8 +3,7 @@
 // getChildren + getTreeItem done for every row (inside a real VS Code, test/e2e/bench-views/list.ts), against whole
 // `ctr containers ls` processes in the same run; 5 runs each, medians. Target: ratio <= 1.0.
 // Knobs: BENCH_CONTAINERS (1000), BENCH_IMAGES (200), BENCH_RUNS (5), BENCH_PROFILE=1 (CPU profile of one more
-// refresh), BENCH_EXPERIMENT=list-fixes (the runs again with the proposed fixes patched in), BENCH_LIST_ADDRESS (reuse
-// a daemon that holds the fixture).
+// refresh), BENCH_LIST_ADDRESS (reuse a daemon that holds the fixture).
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { connect, type ContainerdClient } from '../src/containerd';
@@ -21,7 +20,7 @@ const IMAGES = Number(process.env.BENCH_IMAGES ?? 200);
 
 const log = (line: string): void => console.log(`views-list: ${line}`);
 
-/** The table for one set of runs; `judge` false for the experiment's rows (informative, no target). */
+/** The table for one set of runs; `judge` false for informative rows (no target). */
 function rowsOf(runs: ListRun[], counts: ListResult['counts'], judge: boolean, label = ''): BenchRow[] {
   const med = (f: (x: ListRun) => number): number => median(runs.map(f));
   const ours = med((x) => x.oursMs);
@@ -45,7 +44,6 @@ function rowsOf(runs: ListRun[], counts: ListResult['counts'], judge: boolean, l
 function allRows(r: ListResult): BenchRow[] {
   const rows = rowsOf(r.runs, r.counts, true);
   rows.push({ metric: 'first listing after the views opened (connect, subscribe, list, image details)', ours: ms(r.initialSyncMs) });
-  if (r.experiment) rows.push(...rowsOf(r.experiment.runs, r.counts, false, 'EXPERIMENT with the proposed fixes: '));
   return rows;
 }
 
@@ -72,10 +70,8 @@ async function measure(address: string): Promise<void> {
     CONTAINERD_ADDRESS: address, CONTAINERD_NAMESPACE: NAMESPACE,
     BENCH_CONTAINERS: String(CONTAINERS), BENCH_IMAGES: String(IMAGES), BENCH_RUNS: process.env.BENCH_RUNS ?? '5',
     ...(process.env.BENCH_PROFILE === '1' ? { BENCH_PROFILE_FILE: path.join(benchArtifactsDir, 'views-list.cpuprofile') } : {}),
-    ...(process.env.BENCH_EXPERIMENT ? { BENCH_EXPERIMENT: process.env.BENCH_EXPERIMENT } : {}),
   });
   const notes = [loadNote(load), 'ours runs inside the extension host and includes the three List calls, decoding, the model, the coalescing window and building every TreeItem; ctr is a whole process (spawn to exit) listing one kind'];
-  if (result.experiment) notes.push(`experiment (BENCH_EXPERIMENT=list-fixes), patched into the running extension: ${result.experiment.fixes.join('; ')}`);
   if (result.profile) {
     notes.push(`CPU profile of one more refresh: ${path.relative(projectRoot, result.profile.file)}; top self time:`);
     for (const t of result.profile.top) notes.push(`  ${t.ms.toFixed(1).padStart(7)} ms  ${t.fn}`);

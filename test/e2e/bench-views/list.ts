@@ -7,7 +7,6 @@ import * as vscode from 'vscode';
 import type { ExplorerApi } from '../../../src/extension';
 import type { ExplorerTreeProvider } from '../../../src/views/tree/base-provider';
 import { hostLog } from '../runner/host-log';
-import { applyListFixes } from './experiment';
 import { ctrOk } from './host';
 import { profiled } from './profile';
 import type { ListResult, ListRun } from './results';
@@ -73,16 +72,5 @@ export async function benchList(api: ExplorerApi, initialSyncMs: number): Promis
     const { top } = await profiled(process.env.BENCH_PROFILE_FILE, () => ourRefresh(api, expected));
     profile = { file: process.env.BENCH_PROFILE_FILE, top };
   }
-  let experiment: ListResult['experiment'];
-  if (process.env.BENCH_EXPERIMENT === 'list-fixes') {
-    const fixes = applyListFixes(api);
-    await oneRun(api, expected);
-    const runsWithFixes: ListRun[] = [];
-    for (let i = 0; i < runs; i++) {
-      runsWithFixes.push(await oneRun(api, expected));
-      hostLog(`bench: with the proposed fixes, run ${i + 1}/${runs}: ours ${runsWithFixes[i].oursMs.toFixed(0)} ms, ctr containers ls ${runsWithFixes[i].ctrContainersMs.toFixed(0)} ms`);
-    }
-    experiment = { fixes, runs: runsWithFixes };
-  }
-  return { counts, runs: out, warmup, initialSyncMs, ...(profile ? { profile } : {}), ...(experiment ? { experiment } : {}) };
+  return { counts, runs: out, warmup, initialSyncMs, ...(profile ? { profile } : {}) };
 }

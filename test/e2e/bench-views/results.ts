@@ -45,6 +45,4 @@ export interface ListResult {
   initialSyncMs: number;
   /** With BENCH_PROFILE=1: one extra refresh under the CPU profiler. */
   profile?: { file: string; top: { fn: string; ms: number }[] };
-  /** With BENCH_EXPERIMENT=list-fixes: the same runs again with the proposed fixes patched in. */
-  experiment?: { fixes: string[]; runs: ListRun[] };
 }
