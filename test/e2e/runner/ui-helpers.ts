@@ -12,13 +12,25 @@ export async function waitForWorkbench(page: Page): Promise<void> {
 
 /** Opens the command palette (F1), types the command's title and runs the first matching entry. */
 export async function openPalette(page: Page, command: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-  await input.fill(`>${command}`);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first();
-  await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-  await row.click();
+  // Right after start-up the palette can open before every command is registered, and then keeps its stale
+  // list: close it and ask again rather than waiting on a list that will not change.
+  const attempts = 3;
+  for (let i = 1; ; i++) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    await input.fill(`>${command}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: i < attempts ? STEP_TIMEOUT_MS / 3 : STEP_TIMEOUT_MS });
+    } catch (e) {
+      if (i >= attempts) throw e;
+      await page.keyboard.press('Escape');
+      continue;
+    }
+    await row.click();
+    return;
+  }
 }
 
 /** The rows of the quick pick that is open now (e.g. after a command that asks to pick). */
