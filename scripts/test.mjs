@@ -39,6 +39,7 @@ if (!only) phases.push(['lint', npx, ['eslint', '.']]);
 phases.push(['build', 'node', ['esbuild.mjs']]);
 // Type-checks src/ and test/ together (strict) and emits the tests into out/.
 phases.push(['typecheck + compile tests', npx, ['tsc', '-p', 'tsconfig.test.json']]);
+if (!only) phases.push(['package (.vsix holds only what runs)', 'node', ['scripts/check-vsix.mjs']]);
 if (!only || only === 'unit') phases.push(['unit tests', npx, ['mocha', '--config', '.mocharc.unit.json'], { count: true }]);
 if (!only || only === 'integration') phases.push(['integration tests', npx, ['mocha', '--config', '.mocharc.integration.json'], { count: true }]);
 if ((!only && !skipE2e) || only === 'e2e') {
