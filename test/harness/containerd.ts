@@ -4,6 +4,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ContainerdFlavour, containerdFlavour, daemonEnv } from './containerd-versions';
 import { onExitCleanup } from './exit-cleanup';
 import { isAlive, killQuietly, killShims, readArgv, tail, unmountAll, unmountAllSync, waitFor } from './processes';
 import { DAEMON_DIR_PREFIX, sweepStaleDaemons } from './stale-daemons';
@@ -18,6 +19,8 @@ export interface StartContainerdOptions {
   readyTimeoutMs?: number;
   /** Appended verbatim to config.toml. */
   extraConfig?: string;
+  /** Which containerd (default: CONTAINERD_TEST_VERSION, else the system's 1.6). */
+  flavour?: ContainerdFlavour;
 }
 
 export interface CtrOptions {
@@ -45,6 +48,9 @@ export interface Daemon {
   readonly logPath: string;
   /** PID of the current containerd process (changes on restart). */
   readonly pid: number;
+  /** Which containerd this is (1.6 = the system's), and its `ctr version` server version (e.g. `2.1.9+unknown`). */
+  readonly flavour: ContainerdFlavour;
+  readonly serverVersion: string;
   log(): string;
   /** Stops tasks, containerd and leftover shims, unmounts and removes the dir. Idempotent. */
   stop(): Promise<void>;
@@ -55,16 +61,25 @@ export interface Daemon {
 }
 
 export { DAEMON_DIR_PREFIX };
+
+const loggedVersions = new Set<string>();
+/** Says once per process which containerd the tests run against (stderr: mocha's summary parsing stays clean). */
+function logDaemonVersion(flavour: ContainerdFlavour, version: string): void {
+  const line = `[harness] containerd ${version || '(unknown version)'} (${flavour.binDir ? flavour.containerd : 'system containerd'})`;
+  if (loggedVersions.has(line)) return;
+  loggedVersions.add(line);
+  process.stderr.write(`${line}\n`);
+}
 const STOP_TIMEOUT_MS = 10_000;
 
-function configToml(dir: string, opts: StartContainerdOptions): string {
+function configToml(dir: string, opts: StartContainerdOptions, flavour: ContainerdFlavour): string {
   const q = (s: string): string => JSON.stringify(s);
   return [
-    'version = 2',
+    `version = ${flavour.configVersion}`,
     `root = ${q(path.join(dir, 'root'))}`,
     `state = ${q(path.join(dir, 'state'))}`,
-    // CRI needs CNI and slows startup. (The v1 runtime stays: 1.6's Tasks service requires it.)
-    'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
+    // CRI needs CNI and slows startup (see containerd-versions.ts). (The v1 runtime stays: 1.6's Tasks service requires it.)
+    `disabled_plugins = ${JSON.stringify(flavour.disabledPlugins)}`,
     '',
     '[grpc]',
     `  address = ${q(path.join(dir, 'containerd.sock'))}`,
@@ -81,9 +96,8 @@ function configToml(dir: string, opts: StartContainerdOptions): string {
     '[metrics]',
     '  address = ""',
     '',
-    '[plugins."io.containerd.runtime.v1.linux"]',
-    `  runtime_root = ${q(path.join(dir, 'runtime-v1'))}`,
-    '',
+    // 2.x has no v1 runtime.
+    ...(flavour.configVersion === 2 ? ['[plugins."io.containerd.runtime.v1.linux"]', `  runtime_root = ${q(path.join(dir, 'runtime-v1'))}`, ''] : []),
     '[plugins."io.containerd.internal.v1.opt"]',
     `  path = ${q(path.join(dir, 'opt'))}`,
     '',
@@ -91,10 +105,11 @@ function configToml(dir: string, opts: StartContainerdOptions): string {
   ].join('\n');
 }
 
-export function runCtr(address: string, args: string[], opts: CtrOptions = {}): Promise<CtrResult> {
+/** `ctr` of the selected version (CONTAINERD_TEST_VERSION), so fixtures speak the daemon's own dialect. */
+export function runCtr(address: string, args: string[], opts: CtrOptions = {}, ctr = containerdFlavour().ctr): Promise<CtrResult> {
   const argv = ['--address', address, ...(opts.namespace ? ['--namespace', opts.namespace] : []), ...args];
   return new Promise((resolve, reject) => {
-    const child = spawn('ctr', argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(ctr, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -118,10 +133,11 @@ class ContainerdDaemon implements Daemon {
   readonly logPath: string;
   private child: ChildProcess | undefined;
   private currentPid = 0;
+  private version = '';
   private stopping: Promise<void> | undefined;
   private unregister: () => void = () => undefined;
 
-  constructor(readonly dir: string, private readonly opts: StartContainerdOptions) {
+  constructor(readonly dir: string, private readonly opts: StartContainerdOptions, readonly flavour: ContainerdFlavour) {
     this.address = path.join(dir, 'containerd.sock');
     this.root = path.join(dir, 'root');
     this.state = path.join(dir, 'state');
@@ -133,6 +149,10 @@ class ContainerdDaemon implements Daemon {
     return this.currentPid;
   }
 
+  get serverVersion(): string {
+    return this.version;
+  }
+
   log(): string {
     try {
       return fs.readFileSync(this.logPath, 'utf8');
@@ -142,14 +162,15 @@ class ContainerdDaemon implements Daemon {
   }
 
   ctr(args: string[], opts?: CtrOptions): Promise<CtrResult> {
-    return runCtr(this.address, args, opts);
+    return runCtr(this.address, args, opts, this.flavour.ctr);
   }
 
   async start(): Promise<void> {
     const logFd = fs.openSync(this.logPath, 'a');
     // setpriv --pdeathsig: containerd dies with the test process even if that one is SIGKILLed.
-    const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', 'containerd', '--config', this.configPath,
-      '--address', this.address, '--root', this.root, '--state', this.state], { stdio: ['ignore', logFd, logFd] });
+    const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', this.flavour.containerd, '--config', this.configPath,
+      '--address', this.address, '--root', this.root, '--state', this.state],
+    { stdio: ['ignore', logFd, logFd], env: daemonEnv(this.flavour) });
     fs.closeSync(logFd);
     this.child = child;
     this.currentPid = child.pid ?? 0;
@@ -157,14 +178,20 @@ class ContainerdDaemon implements Daemon {
     child.once('error', (err) => { exited = err.message; });
     child.once('exit', (code, signal) => { exited = `exited with ${code ?? signal}`; });
     this.writeOwner();
+    let versionOut = '';
     const ready = await waitFor(async () => {
       if (exited !== undefined) return true;
       if (!fs.existsSync(this.address)) return false;
-      return (await this.ctr(['version'], { timeoutMs: 5000 })).code === 0;
+      const r = await this.ctr(['version'], { timeoutMs: 5000 });
+      versionOut = r.stdout;
+      return r.code === 0;
     }, this.opts.readyTimeoutMs ?? 30_000, 100);
     if (!ready || exited !== undefined) {
       throw new Error(`containerd ${exited ?? 'did not answer in time'}; log tail:\n${tail(this.log())}`);
     }
+    // `ctr version` prints Client then Server blocks; the second `Version:` line is the daemon's.
+    this.version = [...versionOut.matchAll(/^\s*Version:\s*(\S+)/gm)][1]?.[1] ?? '';
+    logDaemonVersion(this.flavour, this.version);
   }
 
   /** Lets a later test run clean up after this one if it dies without running any cleanup. */
@@ -235,8 +262,9 @@ export async function startContainerd(opts: StartContainerdOptions = {}): Promis
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${DAEMON_DIR_PREFIX}${safeName ? `${safeName}-` : ''}`));
   // Traversable by others so a non-root user in the socket's group can reach it (permission tests).
   fs.chmodSync(dir, 0o711);
-  const daemon = new ContainerdDaemon(dir, opts);
-  fs.writeFileSync(daemon.configPath, configToml(dir, opts));
+  const flavour = opts.flavour ?? containerdFlavour();
+  const daemon = new ContainerdDaemon(dir, opts, flavour);
+  fs.writeFileSync(daemon.configPath, configToml(dir, opts, flavour));
   daemon.registerExitCleanup();
   try {
     await daemon.start();

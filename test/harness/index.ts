@@ -1,5 +1,6 @@
 // The test harness: private containerd daemons, a registry, test images and OCI layouts.
 export * from './containerd';
+export * from './containerd-versions';
 export * from './exit-cleanup';
 export * from './fake-socket';
 export * from './image-builder';

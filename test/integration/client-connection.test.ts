@@ -37,9 +37,11 @@ describe('client: connecting', function () {
   });
 
   it('connects to the private containerd and reports its version (same as `containerd --version`)', async () => {
-    const cli = execFileSync('containerd', ['--version'], { encoding: 'utf8' });
-    // e.g. "containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+deb12u3"
-    const [, , version, revision] = cli.trim().split(/\s+/);
+    const cli = execFileSync(daemon.flavour.containerd, ['--version'], { encoding: 'utf8' });
+    // 1.6: "containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+deb12u3";
+    // 2.x: "containerd github.com/containerd/containerd/v2 2.1.9+unknown" (no revision: it comes back as '').
+    const [, , version, revision = ''] = cli.trim().split(/\s+/);
+    assert.equal(daemon.serverVersion, version);
     assert.deepEqual(client.daemonVersion, { version, revision });
     assert.deepEqual(await client.version.version(), { version, revision });
     assert.equal(client.address, `unix://${daemon.address}`);
