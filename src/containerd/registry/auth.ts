@@ -1,8 +1,9 @@
 // Registry authentication: WWW-Authenticate challenges, Docker's Bearer token flow (anonymous, Basic credentials,
-// or an identity/refresh token), Basic auth, and a token cache per host and scope.
-import type { RegistryHost } from './hosts';
+// or an identity/refresh token), Basic auth, a token cache per host and scope, and the rule for which token
+// realms may be contacted (no plain HTTP off loopback unless the user allowed it).
+import { type RegistryHost, isInsecure, isLoopbackHost } from './hosts';
 import type { Credentials, CredentialsProvider, RegistryLogger } from './credentials';
-import { type AuthFailure, RegistryAuthError, RegistryError, RegistryHttpError } from './errors';
+import { type AuthFailure, InsecureTokenRealmError, RegistryAuthError, RegistryError, RegistryHttpError } from './errors';
 import { type HttpResponse, type Transport, readBody, readRegistryError } from './transport';
 
 export interface Challenge {
@@ -70,6 +71,28 @@ export function parseAuthenticate(header: string): Challenge[] {
   }
 }
 
+/**
+ * Parses a Bearer realm and refuses one that would carry credentials or tokens in clear text. The realm may be on
+ * another host (Docker Hub's is), but over plain HTTP only on loopback, for a host in `insecureRegistries`, or on
+ * the registry's own endpoint when the user already reaches that over HTTP (hosts.toml `server = "http://..."`).
+ */
+export function tokenRealmUrl(realm: string | undefined, registry: RegistryHost, insecureRegistries: readonly string[] | undefined): URL {
+  let url: URL;
+  try {
+    url = new URL(realm ?? '');
+  } catch {
+    throw new RegistryHttpError(registry.host, 401, undefined, 'invalid token realm in WWW-Authenticate');
+  }
+  if (url.protocol === 'https:') return url;
+  if (url.protocol !== 'http:') {
+    throw new RegistryHttpError(registry.host, 401, undefined, `token realm scheme ${url.protocol} is not http(s)`);
+  }
+  const plainAllowed = isLoopbackHost(url.host) || isInsecure(url.host, insecureRegistries)
+    || (registry.scheme === 'http' && url.host === registry.host);
+  if (!plainAllowed) throw new InsecureTokenRealmError(`${url.protocol}//${url.host}${url.pathname}`, url.host, registry.host);
+  return url;
+}
+
 interface CachedToken {
   token: string;
   expiresAt: number;
@@ -106,6 +129,8 @@ export class Authorizer {
     private readonly credentials: CredentialsProvider | undefined,
     private readonly logger: RegistryLogger | undefined,
     private readonly userAgent: string,
+    /** containerd.insecureRegistries: hosts whose token realms may be plain HTTP. */
+    private readonly insecureRegistries: readonly string[] = [],
   ) {}
 
   /** The Authorization header for a request, when the host is known to want one; undefined otherwise. */
@@ -180,16 +205,13 @@ export class Authorizer {
   }
 
   private async fetchToken(ctx: AuthContext, st: HostAuthState, scopes: string[], creds: Credentials | undefined): Promise<string> {
-    let realm: URL;
-    try {
-      realm = new URL(st.realm ?? '');
-    } catch {
-      throw new RegistryHttpError(ctx.host.host, 401, undefined, 'invalid token realm in WWW-Authenticate');
-    }
+    // Before any connection: a refused realm is never contacted, with or without credentials.
+    const realm = tokenRealmUrl(st.realm, ctx.host, this.insecureRegistries);
     const headers: Record<string, string> = { 'user-agent': this.userAgent, accept: 'application/json' };
     let res: HttpResponse;
     const how = !creds ? 'anonymous' : 'identityToken' in creds ? 'identity token' : 'basic credentials';
     this.logger?.debug(`registry auth: fetching token from ${realm.host} for ${scopes.join(' ')} (${how})`);
+    // The registry's CAs and client certificates are for its own endpoint only, not a token server elsewhere.
     const base = { url: realm, signal: ctx.signal, tls: realm.host === ctx.host.host ? ctx.host.tls : undefined };
     if (creds && 'identityToken' in creds) {
       // OAuth2 refresh-token grant, as Docker does with the identity token `docker login` stored.

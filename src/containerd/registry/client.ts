@@ -80,7 +80,7 @@ export class RegistryClient {
     const userAgent = options.userAgent ?? 'containerd-explorer/0.1';
     this.retries = options.retries ?? 3;
     this.maxManifest = options.maxManifestSize ?? DEFAULT_MAX_MANIFEST;
-    const authorizer = new Authorizer(this.transport, options.credentials, options.logger, userAgent);
+    const authorizer = new Authorizer(this.transport, options.credentials, options.logger, userAgent, options.insecureRegistries);
     this.requester = new Requester(this.transport, authorizer, {
       userAgent, retries: this.retries, retryDelayMs: options.retryDelayMs ?? 250, logger: options.logger,
     });

@@ -127,6 +127,17 @@ export class RegistryConfigError extends RegistryError {
   override readonly code = 'Config';
 }
 
+/**
+ * A registry asked for a token from a plain-HTTP realm on a host not allowed plain HTTP: the user's credentials
+ * and the token would cross the network in clear text. `realm` is shown without its query.
+ */
+export class InsecureTokenRealmError extends RegistryConfigError {
+  constructor(readonly realm: string, readonly realmHost: string, readonly registry: string) {
+    super(`refusing to fetch a token for ${registry} from ${realm} over plain HTTP (credentials and tokens would travel in clear text): `
+      + `the registry should announce an https:// token realm, or add "${realmHost}" to the containerd.insecureRegistries setting if that network is trusted`);
+  }
+}
+
 export class RegistryAbortError extends RegistryError {
   override readonly code = 'Aborted';
   constructor(options?: { cause?: unknown }) {

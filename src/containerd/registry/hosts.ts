@@ -73,7 +73,8 @@ export function splitHostPort(hostPort: string): [string, string | undefined] {
   return [hostPort, undefined];
 }
 
-function isInsecure(domain: string, insecure: readonly string[] | undefined): boolean {
+/** True when `domain` (host or host:port) is listed in insecureRegistries, as `host`, `host:port` or a URL. */
+export function isInsecure(domain: string, insecure: readonly string[] | undefined): boolean {
   if (!insecure) return false;
   const [name] = splitHostPort(domain);
   return insecure.some((entry) => {

@@ -17,7 +17,7 @@ export {
   defaultDockerConfigPath, normalizeRegistryHost,
   type Credentials, type CredentialsProvider, type RegistryLogger, type DockerConfigOptions,
 } from './credentials';
-export { parseAuthenticate, type Challenge } from './auth';
+export { parseAuthenticate, tokenRealmUrl, type Challenge } from './auth';
 export {
   hostPlatform, normalizePlatform, parsePlatform, formatPlatform, platformMatcher, strictPlatformMatcher,
   defaultPlatformMatcher, allPlatforms, isAttestation, selectManifests, selectManifest, type PlatformMatcher,
@@ -26,6 +26,6 @@ export { digestOf, isValidDigest, digestProblem, ContentVerifier } from './diges
 export {
   RegistryError, InvalidReferenceError, RegistryAuthError, RegistryNotFoundError, RegistryUnreachableError,
   DigestMismatchError, NoMatchingPlatformError, RegistryHttpError, RegistryConfigError, RegistryAbortError,
-  type RegistryErrorCode, type AuthFailure,
+  InsecureTokenRealmError, type RegistryErrorCode, type AuthFailure,
 } from './errors';
 export { verifyLogin, type LoginResult } from './login';

@@ -2,7 +2,7 @@
 // endpoint; on a Bearer challenge ask its token server for a token (no scope) with the credentials; on a
 // Basic challenge retry /v2/ with them. Nothing is cached and nothing names the credentials.
 import type { Credentials } from './credentials';
-import { parseAuthenticate } from './auth';
+import { parseAuthenticate, tokenRealmUrl } from './auth';
 import { RegistryAuthError, RegistryHttpError } from './errors';
 import { type HostsOptions, resolveHosts } from './hosts';
 import { parseReference } from './reference';
@@ -39,7 +39,8 @@ export async function verifyLogin(registry: string, credentials: Credentials, op
     const bearer = challenges.find((c) => c.scheme === 'bearer' && c.params['realm']);
     let res;
     if (bearer) {
-      const realm = new URL(bearer.params['realm']);
+      // The same realm rule as pulls: no credentials to a plain-HTTP realm the user has not allowed.
+      const realm = tokenRealmUrl(bearer.params['realm'], host, options.insecureRegistries);
       if (bearer.params['service']) realm.searchParams.set('service', bearer.params['service']);
       const headers: Record<string, string> = { accept: 'application/json' };
       if ('identityToken' in credentials) {

@@ -1,5 +1,5 @@
 // HTTP(S) for registry traffic over node:http/https: per-host TLS (extra CAs, client certificates, skip_verify),
-// manual redirects (blobs are redirected to storage; Authorization must not follow to another host),
+// manual redirects (blobs are redirected to storage; Authorization must not follow to another origin),
 // AbortSignal, idle timeouts, and network errors mapped to RegistryUnreachableError.
 // node:https rather than fetch: no extra dependency, and VS Code's proxy support patches these modules.
 import * as http from 'node:http';
@@ -31,8 +31,8 @@ export interface HttpResponse {
 const MAX_REDIRECTS = 10;
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
-/** Header names whose values must never travel to another host or into a message. */
-const SECRET_HEADERS = ['authorization', 'cookie'];
+/** Header names whose values must never travel to another origin or into a message (Go's client strips the first and the cookies too). */
+const SECRET_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'cookie2'];
 
 export class Transport {
   private readonly agents = new Map<TlsSettings, https.Agent>();
@@ -57,7 +57,9 @@ export class Transport {
       if (next.protocol !== 'https:' && next.protocol !== 'http:') {
         throw new RegistryHttpError(url.host, res.status, undefined, `redirect to unsupported scheme ${next.protocol}`);
       }
-      if (next.host !== url.host) headers = withoutSecrets(headers);
+      // Against the first request's origin, at every hop: a change of scheme (https -> http on the same host would
+      // send them in clear text), host or port drops the credentials for good.
+      if (!sameOrigin(next, req.url)) headers = withoutSecrets(headers);
       if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
         method = 'GET';
         body = undefined;
@@ -124,6 +126,15 @@ export class Transport {
       creq.end(body);
     });
   }
+}
+
+/** Same scheme, host and port (default ports made explicit, so `https://h` and `https://h:443` match). */
+export function sameOrigin(a: URL, b: URL): boolean {
+  return a.protocol === b.protocol && a.hostname.toLowerCase() === b.hostname.toLowerCase() && effectivePort(a) === effectivePort(b);
+}
+
+function effectivePort(u: URL): string {
+  return u.port || (u.protocol === 'https:' ? '443' : u.protocol === 'http:' ? '80' : '');
 }
 
 function withoutSecrets(headers: Record<string, string | string[]>): Record<string, string | string[]> {
