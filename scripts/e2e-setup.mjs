@@ -3,7 +3,7 @@
 // Re-runs are cheap: a stamp file records what is installed and where.
 // Debian packages (chromium, libkrb5-dev) are CI's job (.ci/run); this script only checks for them.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -76,6 +76,35 @@ function checkDevDependencies() {
     if (Number(version.split('.')[0]) !== major) fail(`${name} ${version} found; the e2e runner needs major ${major}.`);
   }
 }
+
+// One install at a time: a second run (another `npm test`, `npm run sandbox`) would delete the first one's
+// half-built code-server and both fail. Wait for the holder of the lock; a dead holder's lock is taken over.
+const lockDir = join(cacheDir, '.install-lock');
+const lockPid = join(lockDir, 'pid');
+function holderAlive() {
+  let pid;
+  try { pid = Number(readFileSync(lockPid, 'utf8')); } catch { return Date.now() - statSync(lockDir).mtimeMs < 10_000; }
+  try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
+}
+function takeLock() {
+  mkdirSync(cacheDir, { recursive: true });
+  for (let said = false; ;) {
+    try {
+      mkdirSync(lockDir);
+      writeFileSync(lockPid, String(process.pid));
+      process.on('exit', () => rmSync(lockDir, { recursive: true, force: true }));
+      return;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+    }
+    let alive = true;
+    try { alive = holderAlive(); } catch { continue; /* released meanwhile */ }
+    if (!alive) { rmSync(lockDir, { recursive: true, force: true }); continue; }
+    if (!said) { console.log('e2e-setup: another e2e-setup is installing; waiting for it…'); said = true; }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+  }
+}
+takeLock();
 
 const stamp = readStamp();
 const upToDate = stamp && stamp.node === NODE_VERSION && stamp.codeServer === CODE_SERVER_VERSION &&
