@@ -62,6 +62,8 @@ describe('registry reference parsing', () => {
     [`redis@sha256:${'A'.repeat(64)}`, /lowercase hex/],
     ['https://ghcr.io/x', /scheme/],
     ['red is', /whitespace/],
+    ['redis\0:1', /must not contain control characters/],
+    ['redis:1\x7f', /must not contain control characters/],
     ['a//b', /repository names may contain/],
     ['a/-b', /repository names may contain/],
     ['example.com/', /repository name is empty/],

@@ -57,6 +57,8 @@ export function parseReference(input: string, options: ParseReferenceOptions = {
   if (s === '') fail('reference is empty');
   if (HEX64_RE.test(s)) fail('cannot use a 64-character hexadecimal string as a repository name (is it an image ID?)');
   if (/\s/.test(s)) fail('references must not contain whitespace');
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(s)) fail('references must not contain control characters');
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) fail('a reference has no URL scheme: drop the "scheme://" prefix');
 
   let rest = s;

@@ -1,7 +1,6 @@
 // Create Container: every check first (id, snapshot name, image unpacked, user, bind mounts), then the snapshot
 // prepared on the image's chain ID under the chosen name and the container record, under a lease so the GC
 // cannot take the snapshot in between. A failure leaves nothing behind.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ContainerdClient } from '../client';
 import { chainId } from '../digest';
@@ -15,6 +14,7 @@ import type { Spec } from '../oci/runtime-spec-types';
 import { buildContainerSpec, NoCommandError, type BindMount, type HostFiles } from '../oci/spec';
 import { GroupNotFoundError, InvalidUserError, resolveUser, UserNotFoundError } from '../oci/user';
 import type { Container } from '../types';
+import { containerdSocketPath, resolveBindMounts, type ResolvedBindMount } from './bind-mounts';
 import { snapshotNameProblem } from './command-line';
 import { readUserFiles } from './image-files';
 
@@ -45,6 +45,8 @@ export interface CreateContainerOptions extends CallOptions {
   tty?: boolean;
   network?: 'none' | 'host';
   mounts?: BindMount[];
+  /** Allow a bind mount whose source resolves to the host's root `/`; without it createContainer throws HostRootMountError. */
+  allowHostRoot?: boolean;
   /** Container labels; also the spec's annotations, as `ctr run --label` does. */
   labels?: Record<string, string>;
   runtime?: string;
@@ -64,29 +66,33 @@ export interface CreatedContainer {
   snapshotKey: string;
   spec: Spec;
   image: ResolvedImage;
+  /** The bind mounts with their sources resolved (the spec mounts `resolvedSource`) and a `warning` on sensitive ones. */
+  mounts: ResolvedBindMount[];
 }
 
 async function exists(check: () => Promise<unknown>): Promise<boolean> {
   try { await check(); return true; } catch (e) { if (e instanceof NotFoundError) return false; throw e; }
 }
 
-function checkMounts(mounts: BindMount[]): void {
-  for (const m of mounts) {
-    if (!path.isAbsolute(m.source)) throw new InvalidArgumentError(`bind mount source "${m.source}" must be an absolute path`);
-    if (!path.posix.isAbsolute(m.destination)) throw new InvalidArgumentError(`bind mount destination "${m.destination}" must be an absolute path inside the container`);
-    try {
-      fs.statSync(m.source);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new InvalidArgumentError(code === 'ENOENT'
-        ? `bind mount source "${m.source}" does not exist on this machine`
-        : `bind mount source "${m.source}" cannot be used: ${(e as Error).message}`);
-    }
-  }
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+/** Why `entry` cannot be a process environment entry (`KEY=value`, or a bare `KEY` that removes the image's), or undefined. */
+export function envEntryProblem(entry: string): string | undefined {
+  const eq = entry.indexOf('=');
+  const key = eq < 0 ? entry : entry.slice(0, eq);
+  if (!key) return `environment entry ${JSON.stringify(entry)} has no variable name: use KEY=value`;
+  if (CONTROL.test(key) || /\s/.test(key)) return `environment variable name ${JSON.stringify(key)} must not contain spaces or control characters`;
+  if (entry.includes('\0')) return `environment entry ${JSON.stringify(entry)} contains a NUL character, which no process environment can hold`;
+  return undefined;
 }
 
-/** Checks that need no daemon: ids, paths, the shape of env and cwd. Throws InvalidArgumentError. */
-export function checkCreateOptions(opts: CreateContainerOptions): { snapshotKey: string } {
+/**
+ * Checks that need no daemon: ids, paths, the shape of env, args and cwd, bind mount sources (resolved; the host's
+ * root refused unless allowed). Throws InvalidArgumentError (HostRootMountError for `/`). `sensitive` adds host paths
+ * to warn about, e.g. the client's socket.
+ */
+export function checkCreateOptions(opts: CreateContainerOptions, sensitive: readonly { path: string; what: string }[] = []): { snapshotKey: string; mounts: ResolvedBindMount[] } {
   const idProblem = identifierProblem(opts.id, 'container id');
   if (idProblem) throw new InvalidArgumentError(idProblem);
   const snapshotKey = opts.snapshotName ?? `${opts.id}-snapshot`;
@@ -94,8 +100,14 @@ export function checkCreateOptions(opts: CreateContainerOptions): { snapshotKey:
   if (snapProblem) throw new InvalidArgumentError(snapProblem);
   if (opts.cwd && !path.posix.isAbsolute(opts.cwd)) throw new InvalidArgumentError(`working directory "${opts.cwd}" must be an absolute path`);
   if (opts.args && opts.args.length > 0 && !opts.args[0]) throw new InvalidArgumentError('the command must not start with an empty word');
-  checkMounts(opts.mounts ?? []);
-  return { snapshotKey };
+  if (opts.args?.some((a) => a.includes('\0'))) throw new InvalidArgumentError('the command must not contain NUL characters');
+  if (opts.cwd?.includes('\0')) throw new InvalidArgumentError('the working directory must not contain NUL characters');
+  for (const e of opts.env ?? []) {
+    const problem = envEntryProblem(e);
+    if (problem) throw new InvalidArgumentError(problem);
+  }
+  const mounts = resolveBindMounts(opts.mounts ?? [], { allowHostRoot: opts.allowHostRoot, sensitive });
+  return { snapshotKey, mounts };
 }
 
 /** Why `user` cannot run in an image with these /etc/passwd and /etc/group contents, or undefined. */
@@ -119,7 +131,7 @@ function specError(e: unknown, image: string): ContainerdError | undefined {
 
 /** Creates the container; see the file comment. Errors are typed (InvalidArgument, AlreadyExists, NotFound, FailedPrecondition). */
 export async function createContainer(client: ContainerdClient, opts: CreateContainerOptions): Promise<CreatedContainer> {
-  const { snapshotKey } = checkCreateOptions(opts);
+  const { snapshotKey, mounts } = checkCreateOptions(opts, [containerdSocketPath(client.address)]);
   const { id } = opts;
   if (await exists(() => client.containers.get(id, opts))) {
     throw new AlreadyExistsError(`a container named "${id}" already exists in namespace ${client.namespace}`);
@@ -144,7 +156,9 @@ export async function createContainer(client: ContainerdClient, opts: CreateCont
     spec = buildContainerSpec({
       namespace: client.namespace, id, imageConfig: image.config, passwd, group,
       args: opts.args, env: opts.env, cwd: opts.cwd, user: opts.user, tty: opts.tty ?? false,
-      hostNetwork: opts.network === 'host', hostFiles: opts.hostFiles, mounts: opts.mounts, labels: opts.labels,
+      hostNetwork: opts.network === 'host', hostFiles: opts.hostFiles, labels: opts.labels,
+      // The real paths: the spec shows what was checked, not a symlink that could point elsewhere later.
+      mounts: mounts.map((m) => ({ source: m.resolvedSource, destination: m.destination, readonly: m.readonly })),
     });
   } catch (e) {
     throw specError(e, opts.image) ?? e;
@@ -172,5 +186,5 @@ export async function createContainer(client: ContainerdClient, opts: CreateCont
       throw e;
     }
   });
-  return { container, snapshotKey, spec, image };
+  return { container, snapshotKey, spec, image, mounts };
 }

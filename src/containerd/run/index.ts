@@ -1,5 +1,6 @@
 // Running containers: create (spec, snapshot, record), start/stop/restart, attach, exec and shells, logs.
-export { createContainer, checkCreateOptions, userProblem, RunLabels, DEFAULT_RUNTIME, type CreateContainerOptions, type CreatedContainer } from './create';
+export { createContainer, checkCreateOptions, envEntryProblem, userProblem, RunLabels, DEFAULT_RUNTIME, type CreateContainerOptions, type CreatedContainer } from './create';
+export { resolveBindMount, resolveBindMounts, resolveMountSource, containerdSocketPath, HostRootMountError, SENSITIVE_HOST_PATHS, type ResolvedBindMount, type BindMountCheckOptions } from './bind-mounts';
 export {
   startContainer, stopContainer, restartContainer, deleteTask, findTask, removeTaskFifos, prepareLogFile,
   type StartContainerOptions, type StartedContainer, type StopOptions, type StopResult,
