@@ -7,7 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { fromJSON } from '@grpc/proto-loader';
-import { Enum, INamespace, MapField, Namespace, ReflectionObject, Root, Service, Type } from 'protobufjs';
+import { INamespace, Root } from 'protobufjs';
+import { compareDefinitions, missingFromOurs } from './proto-compare';
 
 const GOCODE = '/usr/share/gocode/src';
 const API = path.join(GOCODE, 'github.com/containerd/containerd/api');
@@ -49,52 +50,8 @@ function loadReference(stubDir: string): Root {
   return root;
 }
 
-function walk(ns: Namespace, visit: (obj: ReflectionObject) => void): void {
-  for (const obj of ns.nestedArray) {
-    visit(obj);
-    if (obj instanceof Namespace) walk(obj, visit);
-  }
-}
-
-/** A field's wire shape in one comparable line: number, label, map key and the resolved type name. */
-function fieldShape(type: Type, name: string): string {
-  const f = type.fields[name];
-  const typeName = f.resolvedType ? f.resolvedType.fullName : f.type;
-  const key = f instanceof MapField ? `map<${f.keyType}> ` : '';
-  return `${f.id} ${f.repeated ? 'repeated ' : ''}${key}${typeName}${f.packed && f.repeated ? ' packed' : ''}`;
-}
-
-function compareType(ours: Type, ref: Type, problems: string[]): void {
-  const names = new Set([...Object.keys(ours.fields), ...Object.keys(ref.fields)]);
-  for (const name of names) {
-    const where = `${ours.fullName}.${name}`;
-    if (!ref.fields[name]) problems.push(`${where}: not upstream`);
-    else if (!ours.fields[name]) problems.push(`${where}: missing (upstream ${fieldShape(ref, name)})`);
-    else if (fieldShape(ours, name) !== fieldShape(ref, name)) {
-      problems.push(`${where}: ours "${fieldShape(ours, name)}" upstream "${fieldShape(ref, name)}"`);
-    }
-  }
-  if (ours.oneofsArray.length !== ref.oneofsArray.length) problems.push(`${ours.fullName}: oneofs differ`);
-}
-
-function compareEnum(ours: Enum, ref: Enum, problems: string[]): void {
-  const show = (e: Enum): string => JSON.stringify(Object.entries(e.values).sort(([a], [b]) => a.localeCompare(b)));
-  if (show(ours) !== show(ref)) problems.push(`${ours.fullName}: values ${show(ours)} upstream ${show(ref)}`);
-}
-
-function compareService(ours: Service, ref: Service, problems: string[]): void {
-  const shape = (s: Service, name: string): string => {
-    const m = s.methods[name];
-    const side = (stream: boolean | undefined, t: Type | null): string => `${stream ? 'stream ' : ''}${t?.fullName ?? '?'}`;
-    return `${side(m.requestStream, m.resolvedRequestType)} -> ${side(m.responseStream, m.resolvedResponseType)}`;
-  };
-  for (const name of new Set([...Object.keys(ours.methods), ...Object.keys(ref.methods)])) {
-    const where = `${ours.fullName}.${name}`;
-    if (!ref.methods[name]) problems.push(`${where}: not upstream`);
-    else if (!ours.methods[name]) problems.push(`${where}: rpc missing (upstream ${shape(ref, name)})`);
-    else if (shape(ours, name) !== shape(ref, name)) problems.push(`${where}: ours ${shape(ours, name)} upstream ${shape(ref, name)}`);
-  }
-}
+/** Packages only containerd 1.7+/2.x has: compared with the 2.x reference by protos-2x.test.ts. */
+const NEWER_THAN_1_6 = /^\.containerd\.(services\.(transfer|streaming)\.v1|types\.transfer)\./;
 
 describe('protos/ match containerd 1.6 upstream', function () {
   let ours: Root;
@@ -118,32 +75,13 @@ describe('protos/ match containerd 1.6 upstream', function () {
   });
 
   it('every message, enum and service of ours has the upstream wire shape', function () {
-    const problems: string[] = [];
-    let checked = 0;
-    walk(ours, (obj) => {
-      if (!(obj instanceof Type || obj instanceof Enum || obj instanceof Service)) return;
-      const upstream = ref.lookup(obj.fullName);
-      checked++;
-      if (!upstream) problems.push(`${obj.fullName}: not upstream`);
-      else if (obj instanceof Type && upstream instanceof Type) compareType(obj, upstream, problems);
-      else if (obj instanceof Enum && upstream instanceof Enum) compareEnum(obj, upstream, problems);
-      else if (obj instanceof Service && upstream instanceof Service) compareService(obj, upstream, problems);
-      else problems.push(`${obj.fullName}: kind differs from upstream`);
-    });
+    const { problems, checked } = compareDefinitions(ours, ref, (name) => !NEWER_THAN_1_6.test(name));
     assert.deepEqual(problems, []);
     assert.ok(checked > 150, `only ${checked} definitions checked`);
   });
 
   it('every upstream message, enum and service of the mirrored files is in ours', function () {
-    const referenceFiles = new Set(REFERENCE_FILES);
-    const missing: string[] = [];
-    walk(ref, (obj) => {
-      const isDefinition = obj instanceof Type || obj instanceof Enum || obj instanceof Service;
-      if (isDefinition && obj.filename && referenceFiles.has(obj.filename) && !ours.lookup(obj.fullName)) {
-        missing.push(obj.fullName);
-      }
-    });
-    assert.deepEqual(missing, []);
+    assert.deepEqual(missingFromOurs(ours, ref, REFERENCE_FILES), []);
   });
 
 });
