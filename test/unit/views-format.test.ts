@@ -1,7 +1,12 @@
 // The views' text helpers and address resolution, in plain Node.
 import * as assert from 'node:assert/strict';
 import { describeAddress, resolveAddress } from '../../src/views/connection/address-source';
-import { formatAge, formatBytes, formatMemory, parseImageName, parseLabels, shortRuntime } from '../../src/views/model/format';
+import type { TaskProcess } from '../../src/containerd';
+import { describeTaskState, formatAge, formatBytes, formatLocalTime, formatMemory, formatWhen, parseImageName, parseLabels, shortRuntime, taskStateText } from '../../src/views/model/format';
+
+const proc = (status: TaskProcess['status'], pid = 4242, exitStatus = 0): TaskProcess => ({
+  containerId: 'c', id: '', pid, status, stdin: '', stdout: '', stderr: '', terminal: false, exitStatus,
+});
 
 describe('views: text for the trees', () => {
   it('formats sizes like docker images and memory in binary units', () => {
@@ -19,6 +24,39 @@ describe('views: text for the trees', () => {
     assert.equal(formatAge(new Date('2026-01-10T11:00:00Z'), now), '1 hour ago');
     assert.equal(formatAge(new Date('2026-01-07T12:00:00Z'), now), '3 days ago');
     assert.equal(formatAge(undefined, now), 'unknown time');
+  });
+
+  it('gives descriptions an absolute local time that cannot go stale; tooltips add the age at hover time', () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'Europe/Paris';
+    try {
+      const created = new Date('2026-01-10T11:59:50Z');
+      assert.equal(formatLocalTime(created), '2026-01-10 12:59');
+      assert.equal(formatLocalTime(created, true), '2026-01-10 12:59:50');
+      assert.equal(formatLocalTime(undefined), 'unknown time');
+      // The same description text an hour later: nothing in it says "just now".
+      assert.doesNotMatch(formatLocalTime(created), /now|ago/);
+      assert.equal(formatWhen(created, new Date('2026-01-10T12:00:00Z')), '2026-01-10 12:59:50 UTC+01:00, just now');
+      assert.equal(formatWhen(created, new Date('2026-01-10T13:00:00Z')), '2026-01-10 12:59:50 UTC+01:00, 1 hour ago');
+      process.env.TZ = 'America/St_Johns';
+      assert.equal(formatWhen(new Date('2026-07-01T00:00:00Z'), new Date('2026-07-04T00:00:00Z')), '2026-06-30 21:30:00 UTC-02:30, 3 days ago');
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
+  it('words task states one way for the Tasks and Containers views and their tooltips', () => {
+    assert.equal(taskStateText(undefined), 'no task');
+    assert.equal(taskStateText(proc('running')), 'running');
+    assert.equal(taskStateText(proc('running'), { pid: true }), 'running (pid 4242)');
+    assert.equal(taskStateText(proc('paused'), { pid: true }), 'paused (pid 4242)');
+    assert.equal(taskStateText(proc('created', 0)), 'created');
+    assert.equal(taskStateText(proc('stopped', 0, 137)), 'stopped (exit 137)');
+    assert.equal(taskStateText(proc('stopped', 4242, 137), { pid: true, oom: true }), 'stopped (exit 137, OOM killed)');
+    assert.equal(taskStateText(proc('unknown')), 'state unknown');
+    assert.equal(describeTaskState(proc('stopped', 0, 0)), 'stopped (exit 0)');
+    assert.equal(describeTaskState(proc('running')), 'running (pid 4242)');
   });
 
   it('splits image names; a registry port is not a tag', () => {

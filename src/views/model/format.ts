@@ -1,4 +1,4 @@
-// Text for the views: sizes, ages, image names, task states. Free of `vscode` (unit-tested in plain Node).
+// Text for the views: sizes, times and ages, image names, task states. Free of `vscode` (unit-tested in plain Node).
 import type { TaskProcess } from '../../containerd';
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -22,7 +22,7 @@ export function formatMemory(n: number): string {
   return i === 0 ? `${v} B` : `${v.toFixed(1)} ${units[i]}`;
 }
 
-/** "just now", "5 minutes ago", "3 days ago". */
+/** "just now", "5 minutes ago", "3 days ago": only for text built at the moment it is shown (tooltips on hover). */
 export function formatAge(date: Date | undefined, now: Date = new Date()): string {
   if (!date) return 'unknown time';
   const s = Math.round((now.getTime() - date.getTime()) / 1000);
@@ -39,6 +39,31 @@ export function formatAge(date: Date | undefined, now: Date = new Date()): strin
 export function formatTime(date: Date | undefined): string {
   if (!date) return 'unknown';
   return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * The extension host's local time, for tree descriptions: `2026-11-26 17:03`. Absolute on purpose: a description
+ * is rendered once and stays on screen, where "just now" would go stale (the relative age is in the tooltip).
+ */
+export function formatLocalTime(date: Date | undefined, seconds = false): string {
+  if (!date) return 'unknown time';
+  const day = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  return `${day} ${pad(date.getHours())}:${pad(date.getMinutes())}${seconds ? `:${pad(date.getSeconds())}` : ''}`;
+}
+
+/** `UTC+01:00`: which local time formatLocalTime meant (the host's zone may not be the browser's). */
+export function formatUtcOffset(date: Date): string {
+  const off = -date.getTimezoneOffset();
+  const a = Math.abs(off);
+  return `UTC${off < 0 ? '-' : '+'}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
+}
+
+/** For tooltips, built on hover: `2026-11-26 17:03:09 UTC+01:00, 5 minutes ago`. */
+export function formatWhen(date: Date | undefined, now: Date = new Date()): string {
+  if (!date) return 'unknown';
+  return `${formatLocalTime(date, true)} ${formatUtcOffset(date)}, ${formatAge(date, now)}`;
 }
 
 export interface ImageName { repository: string; tag?: string; digest?: string }
@@ -64,17 +89,24 @@ export function taskState(p: TaskProcess | undefined): TaskState {
   return p ? p.status : 'none';
 }
 
-/** "running (pid 4242)", "exited with code 137", "paused", "created", "no task". */
-export function describeTaskState(p: TaskProcess | undefined): string {
+/**
+ * The one wording of a task's (or exec's) state, for both views' descriptions and tooltips: "running", "paused",
+ * "created", "stopped (exit 137)", "no task"; `pid` adds "(pid 4242)" to live ones, `oom` marks an OOM kill.
+ * "stopped" is containerd's own word (ctr task ls), so the views and ctr agree.
+ */
+export function taskStateText(p: TaskProcess | undefined, opts: { pid?: boolean; oom?: boolean } = {}): string {
   if (!p) return 'no task';
+  const withPid = (word: string): string => (opts.pid && p.pid ? `${word} (pid ${p.pid})` : word);
   switch (p.status) {
-    case 'running': return `running (pid ${p.pid})`;
-    case 'stopped': return `exited with code ${p.exitStatus}`;
-    case 'paused': return `paused (pid ${p.pid})`;
-    case 'pausing': return 'pausing';
-    case 'created': return `created, not started (pid ${p.pid})`;
+    case 'running': case 'paused': case 'pausing': case 'created': return withPid(p.status);
+    case 'stopped': return `stopped (exit ${p.exitStatus}${opts.oom ? ', OOM killed' : ''})`;
     default: return 'state unknown';
   }
+}
+
+/** The state with its pid, for tooltips: "running (pid 4242)", "stopped (exit 137)". */
+export function describeTaskState(p: TaskProcess | undefined, oom = false): string {
+  return taskStateText(p, { pid: true, oom });
 }
 
 /** `a=1, b=2` for descriptions; '' when none. */

@@ -1,7 +1,7 @@
-// Containers view: id, state of its task (running, paused, exited with code, created, no task), image, runtime
-// and age; the tooltip has the record's details.
+// Containers view: id, state of its task (in the Tasks view's words), image, runtime and creation time (absolute:
+// a description stays on screen); the tooltip, built on hover, has the record's details and the relative age.
 import * as vscode from 'vscode';
-import { describeTaskState, formatAge, formatTime, shortRuntime } from '../model/format';
+import { describeTaskState, formatLocalTime, formatWhen, shortRuntime, taskStateText } from '../model/format';
 import type { ContainerEntry, TaskEntry } from '../model/types';
 import { ExplorerTreeProvider, factTable, labelsTable, loadingNode, md } from './base-provider';
 import type { ContainerNode, ExplorerNode } from './nodes';
@@ -37,27 +37,20 @@ export class ContainersProvider extends ExplorerTreeProvider {
   }
 }
 
-function stateWord(task: TaskEntry | undefined): string {
-  const p = task?.process;
-  if (!p) return 'no task';
-  if (p.status === 'stopped') return `exited (${p.exitStatus})${task.oom ? ' OOM' : ''}`;
-  return p.status;
-}
-
 export function describeContainer(c: ContainerEntry, task: TaskEntry | undefined): string {
-  return [stateWord(task), c.image || 'no image', shortRuntime(c.runtime.name), formatAge(c.createdAt)].join(' · ');
+  return [taskStateText(task?.process, { oom: task?.oom }), c.image || 'no image', shortRuntime(c.runtime.name), formatLocalTime(c.createdAt)].join(' · ');
 }
 
 function containerTooltip(namespace: string, c: ContainerEntry, task: TaskEntry | undefined): vscode.MarkdownString {
   const tip = new vscode.MarkdownString(undefined, true);
   tip.appendMarkdown(`$(vm) **Container ${md(c.id)}**\n\n`);
   tip.appendMarkdown(factTable([
-    ['Task', md(describeTaskState(task?.process)) + (task?.oom ? ' — killed for lack of memory (OOM)' : '')],
+    ['Task', md(describeTaskState(task?.process, task?.oom))],
     ['Image', c.image ? `\`${c.image}\`` : 'none'],
     ['Runtime', `\`${c.runtime.name}\``],
     ['Snapshot', c.snapshotKey ? `\`${c.snapshotKey}\` (${md(c.snapshotter)})` : 'none'],
-    ['Created', formatTime(c.createdAt)],
-    ['Updated', c.updatedAt && c.updatedAt.getTime() !== c.createdAt?.getTime() ? formatTime(c.updatedAt) : undefined],
+    ['Created', formatWhen(c.createdAt)],
+    ['Updated', c.updatedAt && c.updatedAt.getTime() !== c.createdAt?.getTime() ? formatWhen(c.updatedAt) : undefined],
     ['Namespace', md(namespace)],
   ]));
   tip.appendMarkdown(`\n\n${labelsTable(c.labels)}`);

@@ -1,8 +1,9 @@
-// Images view: the active namespace's images with tag, short digest, size for this host's platform and age;
-// the tooltip has the full digest, media type, platforms and whether the image is unpacked.
+// Images view: the active namespace's images with tag, short digest, size for this host's platform and when added
+// (absolute: a description stays on screen); the tooltip, built on hover, adds the relative age, full digest,
+// media type, platforms and whether the image is unpacked.
 import * as vscode from 'vscode';
 import { shortDigest } from '../../containerd';
-import { formatAge, formatBytes, formatTime, parseImageName } from '../model/format';
+import { formatBytes, formatLocalTime, formatWhen, parseImageName } from '../model/format';
 import type { ImageEntry } from '../model/types';
 import { ExplorerTreeProvider, factTable, labelsTable, loadingNode, md } from './base-provider';
 import type { ExplorerNode, ImageNode } from './nodes';
@@ -43,7 +44,7 @@ export function describeImage(entry: ImageEntry): string {
   const parts = [shortDigest(image.target.digest)];
   if (parsed.digest && !parsed.tag) parts[0] = `@${shortDigest(parsed.digest)}`;
   parts.push(details ? (details.error ? 'content missing' : formatBytes(details.size)) : '…');
-  parts.push(formatAge(image.createdAt));
+  parts.push(formatLocalTime(image.createdAt));
   if (entry.unpacked === false && !details?.error) parts.push('not unpacked');
   return parts.join(' · ');
 }
@@ -58,8 +59,8 @@ function imageTooltip(namespace: string, entry: ImageEntry): vscode.MarkdownStri
     ['Platforms', d ? md(d.platforms.join(', ') || 'unknown') : '…'],
     ['Size (this platform)', d && !d.error ? `${formatBytes(d.size)} compressed, ${d.layers} layer${d.layers === 1 ? '' : 's'}` : undefined],
     ['Unpacked', entry.unpacked === undefined ? '…' : entry.unpacked ? 'yes (ready to run)' : 'no'],
-    ['Added', formatTime(image.createdAt)],
-    ['Built', d?.builtAt ? formatTime(d.builtAt) : undefined],
+    ['Added', formatWhen(image.createdAt)],
+    ['Built', d?.builtAt ? formatWhen(d.builtAt) : undefined],
     ['Namespace', md(namespace)],
   ]));
   if (d?.error) tip.appendMarkdown(`\n\n$(warning) ${md(d.error)}`);

@@ -1,8 +1,8 @@
-// Tasks view: each container's task with pid, status and exit status; children are its processes (ListPids)
-// and the exec processes seen through events, exited ones included.
+// Tasks view: each container's task with its state and pid, in the Containers view's words (taskStateText);
+// children are its processes (ListPids) and the exec processes seen through events, exited ones included.
 import * as vscode from 'vscode';
 import type { TaskProcess } from '../../containerd';
-import { describeTaskState, formatTime } from '../model/format';
+import { describeTaskState, formatWhen, taskStateText } from '../model/format';
 import type { TaskEntry } from '../model/types';
 import { ExplorerTreeProvider, factTable, loadingNode, md } from './base-provider';
 import type { ExplorerNode, ProcessNode, TaskNode } from './nodes';
@@ -52,7 +52,7 @@ export class TasksProvider extends ExplorerTreeProvider {
     const exec = node.execId ? m.tasks.get(node.containerId)?.execs.get(node.execId) : undefined;
     const item = new vscode.TreeItem(`pid ${node.pid}`, vscode.TreeItemCollapsibleState.None);
     const init = m.tasks.get(node.containerId)?.process.pid === node.pid && !node.execId;
-    item.description = node.execId ? `exec ${node.execId}${exec ? ` · ${describeTaskState(exec)}` : ''}` : init ? 'init process' : 'process';
+    item.description = node.execId ? `exec ${node.execId}${exec ? ` · ${taskStateText(exec)}` : ''}` : init ? 'init process' : 'process';
     item.iconPath = new vscode.ThemeIcon(node.execId ? 'terminal' : 'server-process');
     const execState = exec ? stateKey(exec) : 'running';
     item.contextValue = node.execId ? `process.exec.${execState}` : 'process.init';
@@ -72,10 +72,7 @@ function isLive(p: TaskProcess): boolean {
 
 export function describeTask(task: TaskEntry): string {
   const p = task.process;
-  const parts: string[] = [p.status];
-  if (p.status === 'stopped') parts.push(`exit ${p.exitStatus}`);
-  else if (p.pid) parts.push(`pid ${p.pid}`);
-  if (task.oom) parts.push('OOM killed');
+  const parts = [taskStateText(p, { pid: true, oom: task.oom })];
   const execs = [...task.execs.values()].filter(isLive).length;
   if (execs) parts.push(`${execs} exec${execs === 1 ? '' : 's'}`);
   return parts.join(' · ');
@@ -86,10 +83,9 @@ function taskTooltip(namespace: string, task: TaskEntry): vscode.MarkdownString 
   const tip = new vscode.MarkdownString(undefined, true);
   tip.appendMarkdown(`$(server-process) **Task of ${md(p.containerId)}**\n\n`);
   tip.appendMarkdown(factTable([
-    ['State', md(describeTaskState(p))],
+    ['State', md(describeTaskState(p, task.oom))],
     ['PID (host)', p.pid ? String(p.pid) : undefined],
-    ['Exit status', p.status === 'stopped' ? String(p.exitStatus) : undefined],
-    ['Exited', p.exitedAt ? formatTime(p.exitedAt) : undefined],
+    ['Exited', p.exitedAt ? formatWhen(p.exitedAt) : undefined],
     ['Terminal', p.terminal ? 'yes (TTY)' : 'no'],
     ['Stdout', p.stdout ? `\`${p.stdout}\`` : undefined],
     ['OOM', task.oom ? 'killed for lack of memory' : undefined],
