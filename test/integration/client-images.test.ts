@@ -7,7 +7,7 @@ import { importImage, mapSource } from '../../src/containerd/images/import';
 import { resolveImage } from '../../src/containerd/images/resolve';
 import { isUnpacked } from '../../src/containerd/images/unpack';
 import { hostPlatform } from '../../src/containerd';
-import { buildImage, ctrRunFlags } from '../harness';
+import { buildImage, ctrRunFlags, isAlive, tail } from '../harness';
 import { clientEnv, importTestImage, teardown, type ClientEnv, type ImportedImage } from './client-setup';
 
 describe('client: images', function () {
@@ -118,6 +118,20 @@ describe('client: images', function () {
     const copy = await env.client.images.create({ name: 'test/copy:1', target: image.oci.manifestDescriptor, labels: { copy: 'yes' } });
     assert.deepEqual(copy.labels, { copy: 'yes' });
     await env.client.images.delete('test/copy:1');
+  });
+
+  it('a labels-only update keeps the target and the daemon (containerd 2.x dies on an image sent without target)', async () => {
+    const pid = env.daemon.pid;
+    await env.client.images.create({ name: 'test/relabel:1', target: image.oci.manifestDescriptor, labels: { keep: 'no' } });
+    const relabelled = await env.client.images.update('test/relabel:1', { labels: { only: 'this' } });
+    assert.deepEqual(relabelled.labels, { only: 'this' });
+    assert.deepEqual(relabelled.target, image.oci.manifestDescriptor);
+    // Nothing asked is nothing changed (an empty field mask would mean "replace everything" to containerd).
+    const same = await env.client.images.update('test/relabel:1', {});
+    assert.deepEqual([same.labels, same.target], [{ only: 'this' }, image.oci.manifestDescriptor]);
+    assert.ok(isAlive(pid), `containerd ${env.daemon.serverVersion} (pid ${pid}) died on images.update:\n${tail(env.daemon.log())}`);
+    assert.equal(env.daemon.pid, pid);
+    await env.client.images.delete('test/relabel:1');
   });
 
   it('a missing image is NotFoundError naming it, for get, update and delete', async () => {

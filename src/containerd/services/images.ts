@@ -29,13 +29,22 @@ export class ImagesService {
     return toImage(res.image);
   }
 
-  /** Updates the given fields only (containerd's field mask); `labels` replaces the whole label set. */
+  /**
+   * Updates the given fields only (containerd's field mask); `labels` replaces the whole label set.
+   * The image always goes out whole (target included), as containerd's Go client sends it: containerd 2.x reads
+   * the target of every Update before it looks at the mask, and a missing one crashes the daemon (nil pointer in
+   * imageFromProto). So a labels-only update reads the current target first; the mask keeps it from changing.
+   */
   async update(name: string, update: ImageUpdate, opts?: CallOptions): Promise<Image> {
+    const op = `images.update "${name}"`;
+    // An empty mask means "replace everything" to containerd: nothing asked, nothing sent.
+    if (!update.target && !update.labels) return toImage((await this.rpc.unary<{ image: RawImage }>('Get', { name }, opts, op)).image);
     const paths: string[] = [];
-    const image: Record<string, unknown> = { name };
-    if (update.target) { paths.push('target'); image.target = fromDescriptor(update.target); }
-    if (update.labels) { paths.push('labels'); image.labels = update.labels; }
-    const res = await this.rpc.unary<{ image: RawImage }>('Update', { image, update_mask: { paths } }, opts, `images.update "${name}"`);
+    const target = update.target ?? toDescriptor((await this.rpc.unary<{ image: RawImage }>('Get', { name }, opts, op)).image.target);
+    const image = { name, target: fromDescriptor(target), labels: update.labels ?? {} };
+    if (update.target) paths.push('target');
+    if (update.labels) paths.push('labels');
+    const res = await this.rpc.unary<{ image: RawImage }>('Update', { image, update_mask: { paths } }, opts, op);
     return toImage(res.image);
   }
 
