@@ -1,5 +1,6 @@
 // Open Shell, Exec… and Attach Terminal. Shells and TTY execs run in integrated terminals (several at once, named
-// `<container>: <command>`); a one-shot exec without a TTY prints to the "Containerd Exec" output channel.
+// `<container>: <command>`); a one-shot exec without a TTY prints to the "Containerd Exec" output channel. Exec…
+// asks for the command and the mode only; the exec id is generated (chosen under "More options…").
 import * as path from 'node:path';
 import { attachTask, execProcess, joinCommandLine, newExecId, openShell, splitCommandLine, identifierProblem } from '../containerd';
 import { ProcessPty } from '../terminals/process-pty';
@@ -41,16 +42,25 @@ async function askExec(run: RunContext, ref: ContainerRef): Promise<{ args: stri
   });
   if (!line) throw new Cancelled();
   const args = splitCommandLine(line);
-  const mode = (await p.pick([
-    { label: 'Terminal (TTY)', description: 'interactive, in an integrated terminal', tty: true },
-    { label: 'Output channel', description: 'one-shot, no TTY: output in the Containerd Exec channel', tty: false },
-  ], { title: `Exec ${joinCommandLine(args)} in ${ref.id}` }))?.[0];
+  const modes = [
+    { label: 'Terminal (TTY)', description: 'interactive, in an integrated terminal', tty: true, more: false },
+    { label: 'Output channel', description: 'one-shot, no TTY: output in the Containerd Exec channel', tty: false, more: false },
+  ];
+  const title = `Exec ${joinCommandLine(args)} in ${ref.id}`;
+  let mode = (await p.pick([...modes, { label: 'More options…', description: 'choose the exec id', tty: false, more: true }], { title }))?.[0];
   if (!mode) throw new Cancelled();
-  const execId = (await p.input({
-    title: `Exec ${joinCommandLine(args)} in ${ref.id}: exec id`, value: newExecId(),
-    validateInput: (v) => identifierProblem(v.trim(), 'exec id'),
-  }))?.trim();
-  if (!execId) throw new Cancelled();
+  // The exec id only names the process in containerd (Tasks view, ctr): generated unless asked for.
+  let execId = newExecId();
+  if (mode.more) {
+    const chosen = (await p.input({
+      title: `${title}: exec id`, value: execId, prompt: 'Names the process in containerd (Tasks view, ctr task ps)',
+      validateInput: (v) => identifierProblem(v.trim(), 'exec id'),
+    }))?.trim();
+    if (!chosen) throw new Cancelled();
+    execId = chosen;
+    mode = (await p.pick(modes, { title }))?.[0];
+    if (!mode) throw new Cancelled();
+  }
   return { args, tty: mode.tty, execId };
 }
 

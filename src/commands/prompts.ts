@@ -10,6 +10,8 @@ export interface Prompter {
   /** Undefined when dismissed; always an array (one item unless canPickMany). */
   pick<T extends vscode.QuickPickItem>(items: readonly T[], options: PickOptions): Promise<T[] | undefined>;
   input(options: vscode.InputBoxOptions & { title: string }): Promise<string | undefined>;
+  /** A non-modal warning with buttons (a follow-up the user may take or ignore); the chosen one, else undefined. */
+  offer(message: string, actions: string[]): Promise<string | undefined>;
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
@@ -30,6 +32,7 @@ export const vscodePrompter: Prompter = {
     return r ? [r] : undefined;
   },
   input(options) { return Promise.resolve(vscode.window.showInputBox(options)); },
+  offer(message, actions) { return Promise.resolve(vscode.window.showWarningMessage(message, ...actions)); },
   info(message) { void vscode.window.showInformationMessage(message); },
   warn(message) { void vscode.window.showWarningMessage(message); },
   error(message) { void vscode.window.showErrorMessage(message); },

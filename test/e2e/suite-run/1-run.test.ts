@@ -111,8 +111,9 @@ describe('run: commands in VS Code', () => {
     const r = await vscode.commands.executeCommand<Terminal>('containerd.execInContainer', container('web-1'), undefined, { args: ['sh', '-c', 'id -un; exit 4'], tty: false });
     assert.strictEqual(r.exitStatus, 4);
     assert.strictEqual(r.output, 'app\n');
+    // The exec id is asked for only under More options….
     prompter.inputs.push('no-such-cmd --flag', 'exec-7');
-    prompter.picks.push(['Terminal (TTY)']);
+    prompter.picks.push(['More options'], ['Terminal (TTY)']);
     const failed = await vscode.commands.executeCommand<Terminal | undefined>('containerd.execInContainer', container('web-1'));
     assert.strictEqual(failed, undefined);
     assert.ok(prompter.said.some((s) => s.level === 'error' && /command "no-such-cmd" not found in container "web-1"/.test(s.message)), JSON.stringify(prompter.said));

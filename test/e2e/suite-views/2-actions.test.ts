@@ -49,11 +49,12 @@ describe('views: actions', () => {
     await ctrRun('victim', IMAGE, 'sleep', '1000');
     await until(api.views.providers.tasks, 'victim running', (r) => r.some((x) => x.label === 'victim' && x.description.startsWith('running')));
     prompter.picks.push(['SIGTERM']);
+    // busybox sleep as pid 1 ignores SIGTERM (no handler, pid 1): nothing changes; SIGKILL is offered (declined here).
+    prompter.offers.push(undefined);
     await vscode.commands.executeCommand('containerd.killTask', task('victim'));
-    // busybox sleep as pid 1 ignores SIGTERM (no handler, pid 1): nothing changes; SIGKILL ends it.
     prompter.picks.push(['SIGKILL']);
     await vscode.commands.executeCommand('containerd.killTask', task('victim'));
-    await until(api.views.providers.tasks, 'victim exited 137', (r) => r.some((x) => x.label === 'victim' && x.description === 'stopped · exit 137'));
+    await until(api.views.providers.tasks, 'victim exited 137', (r) => r.some((x) => x.label === 'victim' && x.description === 'stopped (exit 137)'));
     prompter.done();
   });
 

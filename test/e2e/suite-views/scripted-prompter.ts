@@ -9,6 +9,8 @@ export class ScriptedPrompter implements Prompter {
   /** Each entry picks from the offered items by label (substring); the questions are recorded. */
   readonly picks: string[][] = [];
   readonly inputs: string[] = [];
+  /** Answers to offers (non-modal messages with buttons): a button's label (substring), or undefined to dismiss. */
+  readonly offers: (string | undefined)[] = [];
   readonly said: { level: 'info' | 'warn' | 'error'; message: string }[] = [];
   readonly asked: string[] = [];
   /** Validation messages of scripted inputs the input box refused (the next scripted input is then tried). */
@@ -41,12 +43,22 @@ export class ScriptedPrompter implements Prompter {
     }
   }
 
+  async offer(message: string, actions: string[]): Promise<string | undefined> {
+    this.asked.push(`offer: ${message} [${actions.join(' | ')}]`);
+    assert.ok(this.offers.length, `unexpected offer: ${message}`);
+    const wanted = this.offers.shift();
+    if (wanted === undefined) return undefined;
+    const chosen = actions.find((a) => a.includes(wanted));
+    assert.ok(chosen, `no button ${wanted} among ${actions.join(', ')}`);
+    return chosen;
+  }
+
   info(message: string): void { this.said.push({ level: 'info', message }); }
   warn(message: string): void { this.said.push({ level: 'warn', message }); }
   error(message: string): void { this.said.push({ level: 'error', message }); }
 
   /** Asserts every scripted answer was used. */
   done(): void {
-    assert.deepStrictEqual({ confirms: this.confirms, picks: this.picks, inputs: this.inputs }, { confirms: [], picks: [], inputs: [] }, 'unused scripted answers');
+    assert.deepStrictEqual({ confirms: this.confirms, picks: this.picks, inputs: this.inputs, offers: this.offers }, { confirms: [], picks: [], inputs: [], offers: [] }, 'unused scripted answers');
   }
 }

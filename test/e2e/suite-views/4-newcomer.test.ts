@@ -1,0 +1,86 @@
+// What a newcomer tripped on, in the real extension host: Kill with a signal the process ignores said nothing (now it
+// says what went to which pid and offers SIGKILL), Exec… asked for an exec id every time, and the Tasks and
+// Containers views worded a stopped task two ways.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { ExplorerApi } from '../../../src/extension';
+import { ctr, ctrRun, explorer, row, until } from './env';
+import { IMAGE, RUNNING } from './fixture';
+import { ScriptedPrompter } from './scripted-prompter';
+
+describe('views: what a newcomer tripped on', () => {
+  let api: ExplorerApi;
+  let prompter: ScriptedPrompter;
+  const task = (containerId: string) => ({ type: 'task', namespace: 'default', containerId });
+  const errors = (): string[] => prompter.said.filter((s) => s.level === 'error').map((s) => s.message);
+
+  before(async () => {
+    api = await explorer();
+  });
+
+  beforeEach(() => {
+    prompter = new ScriptedPrompter();
+    api.setPrompter(prompter);
+  });
+
+  afterEach(() => {
+    api.setPrompter(undefined);
+  });
+
+  it('Kill SIGTERM on a task that traps TERM: says what went to which pid, then offers SIGKILL, which kills it', async () => {
+    await ctrRun('trapper', IMAGE, 'sh', '-c', 'trap "" TERM; while true; do sleep 1; done');
+    const [running] = (await until(api.views.providers.tasks, 'trapper running', (r) => r.some((x) => x.label === 'trapper' && x.description.startsWith('running')))).filter((x) => x.label === 'trapper');
+    const pid = /pid (\d+)/.exec(running.description)?.[1];
+    assert.ok(pid, running.description);
+    prompter.picks.push(['SIGTERM']);
+    prompter.offers.push('Send SIGKILL');
+    await vscode.commands.executeCommand('containerd.killTask', task('trapper'));
+    assert.deepStrictEqual(errors(), []);
+    const infos = prompter.said.filter((s) => s.level === 'info').map((s) => s.message);
+    assert.strictEqual(infos[0], `Sent SIGTERM (15) to trapper (pid ${pid}).`);
+    const offer = prompter.asked.find((a) => a.startsWith('offer: '));
+    assert.match(offer ?? '', new RegExp(`^offer: trapper \\(pid ${pid}\\) is still running \\d+ s after SIGTERM \\(15\\): it ignores or handles it\\. SIGKILL cannot be ignored\\. \\[Send SIGKILL\\]$`));
+    assert.strictEqual(infos[1], `Sent SIGKILL (9) to trapper (pid ${pid}).`);
+    await until(api.views.providers.tasks, 'trapper killed', (r) => r.some((x) => x.label === 'trapper' && x.description === 'stopped (exit 137)'));
+    prompter.done();
+  });
+
+  it('Kill SIGTERM on a task that exits on it: no SIGKILL offered', async () => {
+    await ctrRun('polite', IMAGE, 'sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done');
+    await until(api.views.providers.tasks, 'polite running', (r) => r.some((x) => x.label === 'polite' && x.description.startsWith('running')));
+    prompter.picks.push(['SIGTERM']);
+    await vscode.commands.executeCommand('containerd.killTask', task('polite'));
+    assert.deepStrictEqual(errors(), []);
+    assert.match(prompter.said[0]?.message ?? '', /^Sent SIGTERM \(15\) to polite \(pid \d+\)\.$/);
+    assert.ok(!prompter.asked.some((a) => a.startsWith('offer: ')), prompter.asked.join('\n'));
+    await until(api.views.providers.tasks, 'polite exited 0', (r) => r.some((x) => x.label === 'polite' && x.description === 'stopped (exit 0)'));
+    prompter.done();
+  });
+
+  it('a stopped task reads the same in Tasks, Containers and both tooltips', async () => {
+    const t = row(api.views.providers.tasks, 'trapper');
+    const c = row(api.views.providers.containers, 'trapper');
+    assert.strictEqual(t?.description, 'stopped (exit 137)');
+    assert.match(c?.description ?? '', /^stopped \(exit 137\) · /);
+    assert.match(t?.tooltip ?? '', /\| State \| stopped \(exit 137\) \|/);
+    assert.match(c?.tooltip ?? '', /\| Task \| stopped \(exit 137\) \|/);
+    assert.match(t?.tooltip ?? '', /\| Exited \| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC[+-]\d\d:\d\d, (just now|\d+ \w+ ago) \|/);
+    for (const id of ['trapper', 'polite']) {
+      await ctr(['tasks', 'rm', id]);
+      await ctr(['containers', 'rm', id]);
+    }
+    await until(api.views.providers.containers, 'trapper and polite gone', (r) => !r.some((x) => x.label === 'trapper' || x.label === 'polite'));
+  });
+
+  it('Exec… asks for the command and the mode, not for an exec id (generated)', async () => {
+    prompter.inputs.push('echo hello from exec');
+    prompter.picks.push(['Output channel']);
+    const r = await vscode.commands.executeCommand<{ execId: string; exitStatus?: number; output?: string }>('containerd.execInContainer', { type: 'container', namespace: 'default', id: RUNNING });
+    assert.deepStrictEqual(errors(), []);
+    assert.strictEqual(r?.exitStatus, 0);
+    assert.strictEqual(r?.output, 'hello from exec\n');
+    assert.match(r?.execId ?? '', /^[a-z0-9][\w.-]+$/);
+    assert.deepStrictEqual(prompter.asked, [`input: Exec in ${RUNNING}: command`, `pick: Exec echo hello from exec in ${RUNNING}`]);
+    prompter.done();
+  });
+});
