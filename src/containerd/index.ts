@@ -2,6 +2,7 @@
 export { connect, explainConnectFailure, type ConnectOptions } from './connect';
 export { ContainerdClient, Connection } from './client';
 export * from './errors';
+export { TooLargeError, MAX_MANIFEST_BYTES, MAX_CONFIG_BYTES, MAX_TAR_HEADER_BYTES, MAX_USER_FILE_BYTES, MAX_ZSTD_WINDOW_BYTES } from './limits';
 export * from './types';
 export * from './event-types';
 export { DEFAULT_ADDRESS, DEFAULT_NAMESPACE, WELL_KNOWN_SOCKETS, defaultAddress, defaultNamespace, discoverSocket, socketPathOf, type DiscoveredSocket } from './address';

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
+import { MAX_TAR_HEADER_BYTES, TooLargeError } from '../../src/containerd/limits';
 import { createTar, createTarStream, encodeTarHeader, readTar, TarEntry, TarInput } from '../../src/containerd/oci/tar';
 
 const LONG_DIR = 'a'.repeat(60) + '/' + 'b'.repeat(60);
@@ -159,6 +160,30 @@ describe('tar writer and reader', () => {
     const result = spawnSync('tar', ['-tvf', '-'], { input: header, encoding: 'utf8' });
     assert.match(result.stdout, /17179869184 .* huge/);
   });
+
+  for (const [flag, what] of [['x', 'PAX'], ['g', 'PAX'], ['L', 'GNU long-name']]) {
+    it(`refuses a ${flag} header over ${MAX_TAR_HEADER_BYTES} bytes without reading it`, async () => {
+      // A ustar block of type `flag` announcing 64 MiB, then a lazy source of zeros that counts what is pulled.
+      const block = Buffer.alloc(512);
+      block.write('././@LongLink', 0);
+      block.write(`${(64 << 20).toString(8).padStart(11, '0')}\0`, 124);
+      block.write(flag, 156);
+      block.write('ustar\x0000', 257, 'latin1');
+      block.fill(0x20, 148, 156);
+      block.write(`${block.reduce((n, v) => n + v, 0).toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+      let pulled = 0;
+      async function* source(): AsyncGenerator<Buffer> {
+        yield block;
+        for (let i = 0; i < 64; i++) { pulled += 1 << 20; yield Buffer.alloc(1 << 20); }
+      }
+      await assert.rejects(collect(Readable.from(source())), (e: unknown) => {
+        assert.ok(e instanceof TooLargeError, String(e));
+        assert.equal(e.message, `tar ${what} header is 64 MiB, over the 1 MiB limit: refusing it (the image or archive is corrupt or hostile)`);
+        return true;
+      });
+      assert.ok(pulled <= 2 << 20, `${pulled} bytes were pulled from the source`);
+    });
+  }
 
   it('fails on a corrupted header', async () => {
     const tar = createTar([{ name: 'a', content: 'x' }]);

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ContainerdClient } from '../client';
 import { CancelledError, NotFoundError } from '../errors';
 import type { CallOptions } from '../grpc/rpc';
+import { MAX_MANIFEST_BYTES } from '../limits';
 import type { Descriptor, Index, Manifest, Platform } from '../oci/image-types';
 import { Annotation, MediaType, OCI_LAYOUT_VERSION, isIndexMediaType, isManifestMediaType } from '../oci/media-types';
 import { createTarStream, type TarStreamInput } from '../oci/tar';
@@ -39,7 +40,7 @@ async function collect(client: ContainerdClient, desc: Descriptor, platform: Pla
   };
   if (isIndexMediaType(desc.mediaType)) {
     await need(desc, 'image index');
-    const index = await readJson<Index>(client, desc.digest, opts);
+    const index = await readJson<Index>(client, desc.digest, opts, { maxBytes: MAX_MANIFEST_BYTES, what: 'image index' });
     const runnable = selectManifests(index, 'all');
     const all = await Promise.all(runnable.map((m) => present(client, m.digest, opts)));
     if (all.every(Boolean)) {
@@ -56,7 +57,7 @@ async function collect(client: ContainerdClient, desc: Descriptor, platform: Pla
   }
   if (!isManifestMediaType(desc.mediaType)) throw new NotFoundError(`cannot export media type ${desc.mediaType}`);
   await need(desc, 'manifest');
-  const manifest = await readJson<Manifest>(client, desc.digest, opts);
+  const manifest = await readJson<Manifest>(client, desc.digest, opts, { maxBytes: MAX_MANIFEST_BYTES, what: 'manifest' });
   await need(manifest.config, 'image config');
   for (const l of manifest.layers) await need(l, 'layer');
   return { desc: { mediaType: desc.mediaType, digest: desc.digest, size: desc.size }, manifest };

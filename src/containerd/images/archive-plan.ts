@@ -1,6 +1,7 @@
 // What to import from a scanned archive: the images it names (OCI index.json, or docker-archive manifest.json
 // turned into Docker schema 2 manifests as containerd's importer does) and every blob they need.
 import { InvalidArgumentError } from '../errors';
+import { checkSize, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES } from '../limits';
 import type { Descriptor, Index, Manifest } from '../oci/image-types';
 import { Annotation, MediaType, isIndexMediaType, isManifestMediaType } from '../oci/media-types';
 import { parseReference, tryParseReference } from '../registry/reference';
@@ -56,6 +57,7 @@ function dockerArchiveImages(scan: ArchiveScan, plan: ArchivePlan, base: string)
       return f;
     };
     const cfg = file(entry.Config, 'config');
+    checkSize(`image config "${entry.Config}" in the archive`, cfg.size, MAX_CONFIG_BYTES);
     const configBytes = scan.small.get(cfg.digest);
     if (!configBytes) throw new InvalidArgumentError(`the image config "${entry.Config}" in the archive is not a JSON document`);
     const config: Descriptor = { mediaType: MediaType.dockerConfig, digest: cfg.digest, size: cfg.size };
@@ -83,13 +85,21 @@ function addTree(scan: ArchiveScan, plan: ArchivePlan, desc: Descriptor, depth =
   if (!blob) return false;
   const entry = { desc: { mediaType: desc.mediaType, digest: desc.digest, size: desc.size }, path: blob.path, bytes: scan.small.get(desc.digest) };
   if (isIndexMediaType(desc.mediaType) || isManifestMediaType(desc.mediaType)) {
+    // The registry's cap: the scan keeps documents up to the (larger) config cap, or streams bigger ones past.
+    checkSize(`${isIndexMediaType(desc.mediaType) ? 'image index' : 'manifest'} ${desc.digest} in the archive`, blob.size, MAX_MANIFEST_BYTES);
     if (!entry.bytes) throw new InvalidArgumentError(`${desc.mediaType} ${desc.digest} in the archive could not be read`);
-    const doc = JSON.parse(entry.bytes.toString('utf8')) as Manifest | Index;
+    let doc: Manifest | Index;
+    try {
+      doc = JSON.parse(entry.bytes.toString('utf8')) as Manifest | Index;
+    } catch {
+      throw new InvalidArgumentError(`${desc.mediaType} ${desc.digest} in the archive is not valid JSON`);
+    }
     if ('manifests' in doc && Array.isArray(doc.manifests)) {
       if (depth > 4) throw new InvalidArgumentError('image index nests too deeply');
       const present = doc.manifests.filter((m) => addTree(scan, plan, m, depth + 1));
       if (present.length === 0) throw new InvalidArgumentError(`the archive holds none of the images listed by index ${desc.digest}`);
     } else if ('layers' in doc) {
+      if (!Array.isArray(doc.layers) || !doc.config) throw new InvalidArgumentError(`manifest ${desc.digest} in the archive has no config or layer list`);
       for (const child of [doc.config, ...doc.layers]) {
         if (!addTree(scan, plan, child, depth + 1)) throw new InvalidArgumentError(`the archive is missing blob ${child.digest} of manifest ${desc.digest}`);
       }

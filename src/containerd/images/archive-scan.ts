@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InvalidArgumentError } from '../errors';
+import { ContainerdError, InvalidArgumentError } from '../errors';
+import { checkSize, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, TooLargeError } from '../limits';
 import type { Index } from '../oci/image-types';
 import { readTar } from '../oci/tar';
 
@@ -39,8 +40,8 @@ export interface ArchiveScan {
   archiveSize: number;
 }
 
-/** Documents above this are not kept in memory (containerd refuses manifests above 4 MiB too). */
-export const SMALL_BLOB_LIMIT = 4 << 20;
+/** JSON documents up to this are kept in memory (the config cap; planArchive applies the manifest cap). */
+export const SMALL_BLOB_LIMIT = MAX_CONFIG_BYTES;
 /** Cap on what all kept documents may use together. */
 const SMALL_TOTAL_LIMIT = 256 << 20;
 
@@ -89,42 +90,38 @@ export async function scanArchive(file: string, signal?: AbortSignal): Promise<A
       if (entry.type !== 'file') continue;
       if (name === 'oci-layout') {
         scan.ociLayout = true;
-      } else if (name === 'index.json') {
-        scan.index = parseJson<Index>(await entry.buffer(), 'index.json');
-      } else if (name === 'manifest.json') {
-        scan.dockerManifest = parseJson<DockerArchiveEntry[]>(await entry.buffer(), 'manifest.json');
-      } else if (/^blobs\/[a-z0-9]+\/[a-f0-9]+$/.test(name)) {
-        const [, alg, hex] = name.split('/');
-        const digest = `${alg}:${hex}`;
-        scan.blobs.set(digest, { path: name, size: entry.size });
-        if (entry.size <= SMALL_BLOB_LIMIT && smallTotal + entry.size <= SMALL_TOTAL_LIMIT) {
-          const bytes = await entry.buffer();
-          // Only JSON documents are worth keeping: a small layer would just take memory.
-          if (bytes[0] === 0x7b) { scan.small.set(digest, bytes); smallTotal += bytes.length; }
-          scan.files.set(name, { size: entry.size, digest, compression: compressionOf(bytes.subarray(0, 4)) });
-        } else {
-          scan.files.set(name, { size: entry.size, digest, compression: 'none' });
-        }
+      } else if (name === 'index.json' || name === 'manifest.json') {
+        // Checked on the header's size, before reading: a small .tar.gz can hold a gigabyte-long index.json.
+        checkSize(`${name} in the archive`, entry.size, MAX_MANIFEST_BYTES);
+        if (name === 'index.json') scan.index = parseJson<Index>(await entry.buffer(), name);
+        else scan.dockerManifest = parseJson<DockerArchiveEntry[]>(await entry.buffer(), name);
       } else {
-        const hash = createHash('sha256');
-        let head: Buffer | undefined;
-        const parts: Buffer[] = [];
+        const blob = /^blobs\/[a-z0-9]+\/[a-f0-9]+$/.test(name);
+        // A blob's digest is in its path; other files (a docker-archive's <id>/layer.tar) are hashed.
+        const hash = blob ? undefined : createHash('sha256');
+        let head = Buffer.alloc(0);
+        let parts: Buffer[] | undefined;
         for await (const chunk of entry.chunks()) {
-          head ??= chunk.subarray(0, 4);
-          hash.update(chunk);
-          if (entry.size <= SMALL_BLOB_LIMIT) parts.push(chunk);
+          // Only JSON documents are kept (a small layer would just take memory); the rest is streamed past.
+          if (head.length === 0 && chunk[0] === 0x7b && entry.size <= SMALL_BLOB_LIMIT) parts = [];
+          if (head.length < 4) head = Buffer.concat([head, chunk.subarray(0, 4 - head.length)]);
+          hash?.update(chunk);
+          parts?.push(chunk);
+          if (blob && !parts && head.length === 4) break;
         }
-        const digest = `sha256:${hash.digest('hex')}`;
-        scan.files.set(name, { size: entry.size, digest, compression: compressionOf(head ?? Buffer.alloc(0)) });
-        if (parts.length && parts[0][0] === 0x7b && smallTotal + entry.size <= SMALL_TOTAL_LIMIT) {
-          scan.small.set(digest, Buffer.concat(parts));
+        const digest = blob ? name.split('/').slice(1).join(':') : `sha256:${hash?.digest('hex')}`;
+        if (blob) scan.blobs.set(digest, { path: name, size: entry.size });
+        scan.files.set(name, { size: entry.size, digest, compression: compressionOf(head) });
+        if (parts) {
           smallTotal += entry.size;
+          if (smallTotal > SMALL_TOTAL_LIMIT) throw new TooLargeError('the JSON documents in the archive together', smallTotal, SMALL_TOTAL_LIMIT);
+          scan.small.set(digest, Buffer.concat(parts));
         }
       }
     }
   } catch (e) {
     if (signal?.aborted) throw e;
-    if (e instanceof InvalidArgumentError) throw e;
+    if (e instanceof ContainerdError) throw e;
     throw new InvalidArgumentError(`${path.basename(file)} is not a readable image archive: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   if (!sawEntry) throw new InvalidArgumentError(`${path.basename(file)} is empty or not a tar archive`);

@@ -1,8 +1,9 @@
 // Writing and reading blobs of the content store, by descriptor.
 import { randomBytes } from 'node:crypto';
 import type { ContainerdClient } from '../client';
-import { AlreadyExistsError, NotFoundError } from '../errors';
+import { AlreadyExistsError, InvalidArgumentError, NotFoundError } from '../errors';
 import type { CallOptions } from '../grpc/rpc';
+import { MAX_CONFIG_BYTES, TooLargeError } from '../limits';
 import type { Descriptor } from '../oci/image-types';
 
 export interface BlobWriteOptions extends CallOptions {
@@ -38,7 +39,31 @@ export function writeBuffer(client: ContainerdClient, desc: Pick<Descriptor, 'di
   return writeBlob(client, desc, async function* (offset) { yield data.subarray(offset); }, { ref: `ctrd-explorer-${desc.digest}-${randomBytes(3).toString('hex')}`, ...options });
 }
 
-export async function readJson<T>(client: ContainerdClient, digest: string, opts?: CallOptions): Promise<T> {
-  const buf = await client.content.readAll(digest, opts);
-  return JSON.parse(buf.toString('utf8')) as T;
+export interface ReadJsonLimit {
+  /** Default: the image config cap (16 MiB); manifests and indexes pass MAX_MANIFEST_BYTES. */
+  maxBytes?: number;
+  /** Names the document in errors, e.g. `manifest`. */
+  what?: string;
+}
+
+/** Reads a JSON document from the content store, refusing it (TooLargeError) once it grows past the cap. */
+export async function readJson<T>(client: ContainerdClient, digest: string, opts?: CallOptions, limit: ReadJsonLimit = {}): Promise<T> {
+  const max = limit.maxBytes ?? MAX_CONFIG_BYTES;
+  const what = `${limit.what ?? 'document'} ${digest}`;
+  const parts: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of client.content.read(digest, opts)) {
+    total += chunk.length;
+    if (total > max) {
+      // Leaving the loop cancels the read; the store knows the real size for the message.
+      const size = await client.content.info(digest, opts).then((i) => i.size, () => total);
+      throw new TooLargeError(what, size, max);
+    }
+    parts.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(parts).toString('utf8')) as T;
+  } catch (e) {
+    throw new InvalidArgumentError(`${what} in the content store is not valid JSON`, { cause: e });
+  }
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { ContainerdClient } from '../client';
 import { InvalidArgumentError, NotFoundError } from '../errors';
 import type { CallOptions } from '../grpc/rpc';
+import { checkSize, MAX_MANIFEST_BYTES } from '../limits';
 import type { Descriptor, Index, Manifest } from '../oci/image-types';
 import { isIndexMediaType, isManifestMediaType } from '../oci/media-types';
 import type { Image } from '../types';
@@ -14,20 +15,43 @@ import { unpackImage } from './unpack';
 
 /** Where blobs come from: an OCI layout directory, or an in-memory map (tests, tar import). */
 export interface BlobSource {
-  get(digest: string): Promise<Buffer>;
+  /** A whole blob; TooLargeError when it is bigger than `maxBytes`. */
+  get(digest: string, maxBytes?: number): Promise<Buffer>;
+  /** Opens a blob for streaming (layers): rejects (ENOENT) if absent, else a source of its bytes from an offset. */
+  open?(digest: string): Promise<(offset: number) => AsyncIterable<Buffer>>;
 }
+
+const blobFile = (dir: string, digest: string): string => {
+  const [alg, hex] = digest.split(':');
+  if (!/^[a-z0-9]+$/.test(alg ?? '') || !/^[a-f0-9]+$/.test(hex ?? '')) throw new InvalidArgumentError(`"${digest}" is not a valid digest`);
+  return path.join(dir, 'blobs', alg, hex);
+};
 
 export function layoutDirSource(dir: string): BlobSource {
   return {
-    async get(digest: string): Promise<Buffer> {
-      const [alg, hex] = digest.split(':');
-      return fs.promises.readFile(path.join(dir, 'blobs', alg, hex));
+    async get(digest: string, maxBytes?: number): Promise<Buffer> {
+      const file = blobFile(dir, digest);
+      // The file's size, not the descriptor's, is what readFile would take into memory.
+      if (maxBytes !== undefined) checkSize(`blob ${digest} of the layout`, (await fs.promises.stat(file)).size, maxBytes);
+      return fs.promises.readFile(file);
+    },
+    async open(digest: string): Promise<(offset: number) => AsyncIterable<Buffer>> {
+      const file = blobFile(dir, digest);
+      await fs.promises.stat(file);
+      return (offset) => fs.createReadStream(file, { start: offset, highWaterMark: 1 << 20 });
     },
   };
 }
 
 export function mapSource(blobs: Map<string, Buffer>): BlobSource {
-  return { get: async (d) => { const b = blobs.get(d); if (!b) throw new InvalidArgumentError(`blob ${d} is missing from the image`); return b; } };
+  return {
+    get: async (d, maxBytes) => {
+      const b = blobs.get(d);
+      if (!b) throw new InvalidArgumentError(`blob ${d} is missing from the image`);
+      if (maxBytes !== undefined) checkSize(`blob ${d}`, b.length, maxBytes);
+      return b;
+    },
+  };
 }
 
 export interface ImportOptions extends CallOptions {
@@ -37,12 +61,24 @@ export interface ImportOptions extends CallOptions {
 
 /** Writes a descriptor's tree (index → manifests → config + layers) into the content store, children first. */
 async function writeTree(client: ContainerdClient, src: BlobSource, desc: Descriptor, opts: CallOptions): Promise<void> {
-  const data = await src.get(desc.digest);
+  const isDoc = isIndexMediaType(desc.mediaType) || isManifestMediaType(desc.mediaType);
+  if (isDoc) checkSize(`${desc.mediaType} ${desc.digest}`, desc.size, MAX_MANIFEST_BYTES);
+  if (!isDoc && src.open) {
+    // Layers (and configs) are streamed, not read whole: containerd verifies digest and size as they are written.
+    await writeBlob(client, desc, await src.open(desc.digest), opts);
+    return;
+  }
+  const data = await src.get(desc.digest, isDoc ? MAX_MANIFEST_BYTES : undefined);
   let labels: Record<string, string> = {};
-  if (isIndexMediaType(desc.mediaType) || isManifestMediaType(desc.mediaType)) {
-    const doc = JSON.parse(data.toString('utf8')) as Manifest | Index;
+  if (isDoc) {
+    let doc: Manifest | Index;
+    try {
+      doc = JSON.parse(data.toString('utf8')) as Manifest | Index;
+    } catch {
+      throw new InvalidArgumentError(`${desc.mediaType} ${desc.digest} is not valid JSON`);
+    }
     labels = childGcLabels(desc.mediaType, doc);
-    const children = 'manifests' in doc && doc.manifests ? doc.manifests : 'layers' in doc ? [doc.config, ...doc.layers] : [];
+    const children = 'manifests' in doc && Array.isArray(doc.manifests) ? doc.manifests : 'layers' in doc && Array.isArray(doc.layers) ? [doc.config, ...doc.layers] : [];
     for (const child of children) {
       try {
         await writeTree(client, src, child, opts);
@@ -76,7 +112,15 @@ export async function importImage(client: ContainerdClient, src: BlobSource, tar
 }
 
 export async function importOciLayout(client: ContainerdClient, dir: string, fallbackName: string, options: ImportOptions = {}): Promise<Image[]> {
-  const index = JSON.parse(await fs.promises.readFile(path.join(dir, 'index.json'), 'utf8')) as Index;
+  const indexFile = path.join(dir, 'index.json');
+  checkSize(`${indexFile}`, (await fs.promises.stat(indexFile)).size, MAX_MANIFEST_BYTES);
+  let index: Index;
+  try {
+    index = JSON.parse(await fs.promises.readFile(indexFile, 'utf8')) as Index;
+  } catch (e) {
+    throw new InvalidArgumentError(`${indexFile} is not valid JSON`, { cause: e });
+  }
+  if (!Array.isArray(index.manifests)) throw new InvalidArgumentError(`${indexFile} lists no manifests`);
   const out: Image[] = [];
   for (const m of index.manifests) {
     const name = m.annotations?.['io.containerd.image.name'] ?? m.annotations?.['org.opencontainers.image.ref.name'] ?? fallbackName;

@@ -2,6 +2,7 @@
 import type { ContainerdClient } from '../client';
 import { NotFoundError } from '../errors';
 import type { CallOptions } from '../grpc/rpc';
+import { MAX_MANIFEST_BYTES } from '../limits';
 import type { Descriptor, ImageConfig, Index, Manifest, Platform } from '../oci/image-types';
 import { isIndexMediaType, isManifestMediaType } from '../oci/media-types';
 import { hostPlatform, selectManifest, selectManifests } from '../registry/platform';
@@ -21,13 +22,13 @@ export async function resolveImage(client: ContainerdClient, target: Descriptor,
   let platforms: Platform[] = [];
   for (let depth = 0; isIndexMediaType(desc.mediaType); depth++) {
     if (depth > 4) throw new NotFoundError('image index nests too deeply');
-    const index = await readJson<Index>(client, desc.digest, opts);
+    const index = await readJson<Index>(client, desc.digest, opts, { maxBytes: MAX_MANIFEST_BYTES, what: 'image index' });
     platforms = selectManifests(index, 'all').map((m) => m.platform).filter((p): p is Platform => !!p);
     desc = selectManifest(index, platform);
   }
   if (!isManifestMediaType(desc.mediaType)) throw new NotFoundError(`unsupported image media type ${desc.mediaType}`);
-  const manifest = await readJson<Manifest>(client, desc.digest, opts);
-  const config = await readJson<ImageConfig>(client, manifest.config.digest, opts);
+  const manifest = await readJson<Manifest>(client, desc.digest, opts, { maxBytes: MAX_MANIFEST_BYTES, what: 'manifest' });
+  const config = await readJson<ImageConfig>(client, manifest.config.digest, opts, { what: 'image config' });
   if (!platforms.length) platforms = [{ os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) }];
   return { manifestDescriptor: desc, manifest, config, platforms };
 }

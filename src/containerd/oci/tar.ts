@@ -1,6 +1,7 @@
 // Minimal tar writer and reader (POSIX ustar + PAX extended headers; reads GNU long names too).
 // Used for image layers, OCI layouts and image archives; pure (no fs, no child processes).
 import { Readable } from 'node:stream';
+import { checkSize, MAX_TAR_HEADER_BYTES } from '../limits';
 
 export type TarEntryType = 'file' | 'hardlink' | 'symlink' | 'chardev' | 'blockdev' | 'directory' | 'fifo' | 'other';
 
@@ -350,6 +351,8 @@ export async function* readTar(source: Readable | Buffer | AsyncIterable<Buffer>
       const kind = typeOf(block.toString('latin1', 156, 157), readString(block, 0, 100));
       if (kind === 'pax' || kind === 'global' || kind === 'longname' || kind === 'longlink') {
         const size = readNumber(block, 124, 12);
+        // Refused before reading: one header with a huge size would otherwise be buffered whole.
+        checkSize(`tar ${kind === 'pax' || kind === 'global' ? 'PAX' : 'GNU long-name'} header`, size, MAX_TAR_HEADER_BYTES);
         const data = await reader.read(size);
         if (data.length < size) throw new Error('tar: truncated extended header');
         await reader.skip(padding(size).length);
