@@ -99,6 +99,8 @@ describe('pull into a full content store (integration)', function () {
     // The content store's directory becomes a 4 MiB tmpfs: its writes hit a real ENOSPC. (Mounted after start;
     // containerd opens these paths per write, and the daemon's stop() unmounts everything under its dir.)
     const contentDir = path.join(daemon.root, 'io.containerd.content.v1.content');
+    // containerd 2.x creates it on first write, 1.6 at start.
+    fs.mkdirSync(contentDir, { recursive: true });
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m,mode=0711', 'tmpfs', contentDir]);
     fs.mkdirSync(path.join(contentDir, 'ingest'), { recursive: true });
     fs.mkdirSync(path.join(contentDir, 'blobs', 'sha256'), { recursive: true });
