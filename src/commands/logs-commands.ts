@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import { findLogSource, NotFoundError, type LogSource, type TaskProcess } from '../containerd';
 import { LogPty } from '../terminals/log-pty';
 import { connected } from './context';
-import { defaultLogPath, targetContainers, type RunContext } from './run-context';
+import { defaultLogPath, logsRoot, targetContainers, type RunContext } from './run-context';
 
 export interface LogsResult { terminal: string; path: string; pty?: LogPty }
 
@@ -16,7 +16,8 @@ export async function showLogsCommand(run: RunContext, arg: unknown, all: unknow
   const container = await client.containers.get(ref.id);
   let task: TaskProcess | undefined;
   try { task = await client.tasks.get(ref.id); } catch (e) { if (!(e instanceof NotFoundError)) throw e; }
-  const found = findLogSource(container, task, ref.namespace);
+  // Our label is read only inside our own log directory: a hostile label must not show an arbitrary host file.
+  const found = findLogSource(container, task, ref.namespace, { logDir: logsRoot(run) });
   let source = found.source;
   const fallback = defaultLogPath(run, ref);
   if (!source && fs.existsSync(fallback)) source = { path: fallback, format: 'raw', origin: 'label' } satisfies LogSource;

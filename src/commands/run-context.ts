@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { containerLogPath, RunLabels, type Container } from '../containerd';
+import { containerLogPath, FailedPreconditionError, FIFO_DIR_PREFIX, isOwnedDir, labelLogPath, RunLabels, type Container } from '../containerd';
 import type { TaskEntry } from '../views/model/types';
 import type { ContainerNode, ProcessNode, TaskNode } from '../views/tree/nodes';
 import { selected, type CommandDeps } from './context';
@@ -28,9 +28,21 @@ export function fifoDir(run: RunContext, ref: ContainerRef): string {
   return path.join(storageDir(run), 'fifo', ref.namespace, ref.id);
 }
 
-/** Where a detached task's output goes: the container's label (set at create) or `<storage>/logs/<ns>/<id>.log`. */
+/** Our own log directory, `<storage>/logs`: a log-path label outside it is refused (labels can be hostile). */
+export function logsRoot(run: RunContext): string {
+  return path.join(storageDir(run), 'logs');
+}
+
+/**
+ * Where a detached task's output goes: the container's label (set at create) when it lies inside logsRoot, else
+ * `<storage>/logs/<ns>/<id>.log`. A label outside it is refused (FailedPrecondition), not silently replaced.
+ */
 export function logPathOf(run: RunContext, ref: ContainerRef, container?: Pick<Container, 'labels'>): string {
-  return container?.labels[RunLabels.logPath] ?? containerLogPath(storageDir(run), ref.namespace, ref.id);
+  const label = container?.labels[RunLabels.logPath];
+  if (!label) return containerLogPath(storageDir(run), ref.namespace, ref.id);
+  const checked = labelLogPath(label, logsRoot(run));
+  if (!checked.path) throw new FailedPreconditionError(`Cannot start ${ref.id}: ${checked.problem ?? 'its log-path label is refused'}`);
+  return checked.path;
 }
 
 export function defaultLogPath(run: RunContext, ref: ContainerRef): string {
@@ -69,7 +81,8 @@ export const isLive = (t: TaskEntry | undefined): boolean => !!t && t.process.st
 
 /**
  * Removes FIFO dirs under `<storage>/fifo/<ns>/<id>` that the container's current task does not use: left by a
- * task deleted elsewhere (ctr, the Tasks view) while no terminal of ours was attached.
+ * task deleted elsewhere (ctr, the Tasks view) while no terminal of ours was attached. Only directories we made
+ * for this container's task (marked, 0700, ours: the same check as deleteTask) are removed.
  */
 export async function sweepFifoDirs(run: RunContext, ref: ContainerRef, inUse: (string | undefined)[]): Promise<void> {
   const dir = fifoDir(run, ref);
@@ -78,6 +91,6 @@ export async function sweepFifoDirs(run: RunContext, ref: ContainerRef, inUse: (
   const keep = new Set(inUse.filter((p): p is string => !!p).map((p) => path.dirname(p)));
   for (const n of names) {
     const full = path.join(dir, n);
-    if (n.startsWith('ctrd-fifo-') && !keep.has(full)) await fs.promises.rm(full, { recursive: true, force: true });
+    if (n.startsWith(FIFO_DIR_PREFIX) && !keep.has(full) && isOwnedDir(full, 'fifo', ref.id)) await fs.promises.rm(full, { recursive: true, force: true });
   }
 }

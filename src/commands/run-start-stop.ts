@@ -7,7 +7,7 @@ import { ProcessPty } from '../terminals/process-pty';
 import { taskSession } from '../terminals/sessions';
 import { connected, plural } from './context';
 import {
-  fifoDir, isLive, logPathOf, stopTimeoutMs, sweepFifoDirs, targetContainers, taskTerminalKey, type ContainerRef, type RunContext,
+  fifoDir, isLive, logPathOf, logsRoot, stopTimeoutMs, sweepFifoDirs, targetContainers, taskTerminalKey, type ContainerRef, type RunContext,
 } from './run-context';
 
 export interface StartResult { namespace: string; id: string; tty: boolean; pid: number; logPath?: string; terminal?: string; pty?: ProcessPty }
@@ -39,7 +39,7 @@ export async function startOne(run: RunContext, ref: ContainerRef): Promise<Star
     if (current && current.status !== 'stopped') throw new Error(`${ref.id} is already ${current.status}: use Attach Terminal to see it`);
     return startInTerminal(run, client, ref);
   }
-  const started = await startContainer(client, ref.id, { logPath: logPathOf(run, ref, container) });
+  const started = await startContainer(client, ref.id, { logPath: logPathOf(run, ref, container), logDir: logsRoot(run) });
   return { namespace: ref.namespace, id: ref.id, tty: false, pid: started.handle.pid, logPath: started.logPath };
 }
 

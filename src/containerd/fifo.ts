@@ -7,9 +7,13 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { validateIdentifier } from './identifiers';
+import { markOwnedDir } from './owned-dir';
 import type { TaskIO } from './services/tasks';
 
 const execFileP = promisify(execFile);
+/** Name prefix of the per-process FIFO directories. */
+export const FIFO_DIR_PREFIX = 'ctrd-fifo-';
 const { O_RDONLY, O_WRONLY, O_RDWR, O_NONBLOCK } = fs.constants;
 
 export interface FifoSet {
@@ -24,17 +28,23 @@ export interface FifoSet {
 
 export interface FifoOptions { stdin?: boolean; terminal?: boolean; /** Parent of the per-process dir (default: the OS temp dir). */ baseDir?: string }
 
-/** Creates `<id>-stdin`, `<id>-stdout`, `<id>-stderr` FIFOs (mode 0600) in a fresh 0700 directory. */
+/**
+ * Creates `<id>-stdin`, `<id>-stdout`, `<id>-stderr` FIFOs (mode 0600) in a fresh 0700 directory, marked as ours
+ * with `id` as its tag (see owned-dir.ts): only marked directories are ever removed through a task's stdio paths.
+ * `id` must be a containerd identifier (InvalidArgumentError otherwise), so it cannot lead out of the directory.
+ */
 export async function createFifoSet(id: string, options: FifoOptions = {}): Promise<FifoSet> {
+  validateIdentifier(id, 'process id');
   const base = options.baseDir ?? os.tmpdir();
   await fs.promises.mkdir(base, { recursive: true, mode: 0o700 });
-  const dir = await fs.promises.mkdtemp(path.join(base, 'ctrd-fifo-'));
+  const dir = await fs.promises.mkdtemp(path.join(base, FIFO_DIR_PREFIX));
   const terminal = options.terminal ?? false;
   const set: FifoSet = { dir, stdout: path.join(dir, `${id}-stdout`), terminal };
   if (options.stdin) set.stdin = path.join(dir, `${id}-stdin`);
   if (!terminal) set.stderr = path.join(dir, `${id}-stderr`);
   try {
     const paths = [set.stdin, set.stdout, set.stderr].filter((p): p is string => !!p);
+    await markOwnedDir(dir, 'fifo', id);
     await execFileP('mkfifo', ['-m', '0600', ...paths]);
   } catch (e) {
     await fs.promises.rm(dir, { recursive: true, force: true });
@@ -90,6 +100,14 @@ export class AttachedIO {
   async drained(): Promise<void> {
     const ended = (s?: net.Socket): Promise<void> => (!s || s.destroyed || s.readableEnded ? Promise.resolve() : new Promise((r) => { s.once('end', r); s.once('close', r); }));
     await Promise.all([ended(this.stdout), ended(this.stderr)]);
+  }
+
+  /**
+   * Removes the FIFO directory but keeps our ends open (what is buffered can still be read): once the process has
+   * exited nobody opens these FIFOs by name again.
+   */
+  async removeFifos(): Promise<void> {
+    await fs.promises.rm(this.fifos.dir, { recursive: true, force: true });
   }
 
   /** Destroys our ends and removes the FIFO directory. Idempotent. */

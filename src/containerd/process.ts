@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { ContainerdClient } from './client';
 import { AttachedIO, createFifoSet, fifoTaskIO, fileLogIO, removeFifoSet } from './fifo';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from './errors';
+import { validateIdentifier } from './identifiers';
 import type { ExitStatus, Mount } from './types';
 
 export interface StdioOptions {
@@ -24,7 +25,10 @@ export interface ProcessHandle {
   readonly pid: number;
   /** Our FIFO ends; undefined in 'log' and 'none' modes. */
   readonly io?: AttachedIO;
-  /** Exit status, once; resolves after stdout/stderr are drained when attached. */
+  /**
+   * Exit status, once; resolves after stdout/stderr are drained when attached. When the process exits its FIFO
+   * directory is removed even if nobody calls `delete()` (our ends stay readable until drained).
+   */
   readonly exited: Promise<ExitStatus>;
   kill(signal?: number | string): Promise<void>;
   resize(width: number, height: number): Promise<void>;
@@ -55,7 +59,10 @@ async function prepareIO(id: string, stdio: StdioOptions): Promise<{ io?: Attach
 
 function handle(client: ContainerdClient, containerId: string, execId: string, pid: number, io: AttachedIO | undefined, wait: Promise<ExitStatus>): ProcessHandle {
   let deleted: Promise<ExitStatus | undefined> | undefined;
-  const exited = wait.then(async (st) => { if (io) await io.drained(); return st; });
+  // A handle dropped without delete() must not leave its FIFO dir behind: nothing reopens the FIFOs after the exit.
+  const removed = wait.then(() => io?.removeFifos());
+  removed.catch(() => undefined);
+  const exited = wait.then(async (st) => { await removed.catch(() => undefined); if (io) await io.drained(); return st; });
   exited.catch(() => undefined);
   return {
     containerId, execId, pid, io, exited,
@@ -111,6 +118,8 @@ export async function startTask(client: ContainerdClient, containerId: string, s
 
 /** Adds and starts an exec process from an OCI `Process` spec. On failure the exec and its FIFOs are removed. */
 export async function startExec(client: ContainerdClient, containerId: string, spec: unknown, stdio: StdioOptions & { execId?: string } = {}): Promise<ProcessHandle> {
+  // Before anything else: the exec id names the FIFO files, so `../x` or `a/b` must never reach the file system.
+  if (stdio.execId !== undefined) validateIdentifier(stdio.execId, 'exec id');
   // containerd answers an exec into a stopped task with UNKNOWN "cannot exec in a stopped state": say it precisely.
   const init = await client.tasks.get(containerId);
   if (init.status === 'stopped') {

@@ -82,7 +82,7 @@ describe('client: container lifecycle against a real containerd', function () {
     const dir = task.io?.fifos.dir ?? '';
     assert.equal(path.dirname(dir), env.fifoBaseDir);
     assert.equal(fs.statSync(dir).mode & 0o777, 0o700);
-    assert.deepEqual(fs.readdirSync(dir).sort(), [`${id}-stderr`, `${id}-stdout`]);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['.containerd-explorer-fifo', `${id}-stderr`, `${id}-stdout`], 'the FIFOs and our marker');
     assert.ok(fs.statSync(path.join(dir, `${id}-stdout`)).isFIFO());
 
     const t = await env.client.tasks.get(id);

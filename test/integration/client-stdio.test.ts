@@ -62,7 +62,8 @@ describe('client: task stdio', function () {
     const task = await startTask(env.client, 'catter', { stdin: true, fifoBaseDir: env.fifoBaseDir });
     const stdin = task.io?.stdin;
     assert.ok(stdin, 'stdin is attached');
-    assert.deepEqual(fs.readdirSync(task.io?.fifos.dir ?? '').sort(), ['catter-stderr', 'catter-stdin', 'catter-stdout']);
+    // The FIFOs, and the marker that lets deleteTask and the sweep tell this directory is ours.
+    assert.deepEqual(fs.readdirSync(task.io?.fifos.dir ?? '').sort(), ['.containerd-explorer-fifo', 'catter-stderr', 'catter-stdin', 'catter-stdout']);
     const out = readAll(task.io?.stdout as NodeJS.ReadableStream);
     const err = readAll(task.io?.stderr as NodeJS.ReadableStream);
     stdin.write('line one\n');

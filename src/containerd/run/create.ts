@@ -17,6 +17,7 @@ import type { Container } from '../types';
 import { containerdSocketPath, resolveBindMounts, type ResolvedBindMount } from './bind-mounts';
 import { snapshotNameProblem } from './command-line';
 import { readUserFiles } from './image-files';
+import { prepareLogDir } from './log-files';
 
 /** Our labels on containers we create (plus containerd's own stop-signal label, as ctr sets it). */
 export const RunLabels = {
@@ -169,7 +170,8 @@ export async function createContainer(client: ContainerdClient, opts: CreateCont
     ...opts.labels,
     [RunLabels.stopSignal]: image.config.config?.StopSignal || 'SIGTERM',
     [RunLabels.createdBy]: 'containerd-explorer',
-    ...(opts.logPath ? { [RunLabels.logPath]: path.resolve(opts.logPath) } : {}),
+    // Made (0700, marked as ours) and checked now, so Start can trust the label later without a log directory.
+    ...(opts.logPath ? { [RunLabels.logPath]: await prepareLogDir(opts.logPath) } : {}),
   };
   const parent = chainId(image.config.rootfs?.diff_ids ?? []);
   // The lease holds the new snapshot until the container record references it.

@@ -2,6 +2,7 @@
 // user replaced (what `ctr task exec` sends); a command missing from the image is reported as NotFound.
 import type { ContainerdClient } from '../client';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors';
+import { validateIdentifier } from '../identifiers';
 import { resolveImage } from '../images/resolve';
 import { startExec, type ProcessHandle } from '../process';
 import type { Process, Spec } from '../oci/runtime-spec-types';
@@ -17,7 +18,7 @@ export interface ExecOptions {
   tty: boolean;
   /** Attach stdin without a pty. */
   stdin?: boolean;
-  /** Default: generated (`exec-<hex>`). */
+  /** Default: generated (`exec-<hex>`). A containerd identifier (InvalidArgumentError otherwise, before anything is made). */
   execId?: string;
   env?: string[];
   cwd?: string;
@@ -44,6 +45,7 @@ async function userFiles(client: ContainerdClient, image: string): Promise<{ pas
 
 /** Starts an exec process in the running task of `containerId`. Failures leave no process and no FIFOs. */
 export async function execProcess(client: ContainerdClient, containerId: string, opts: ExecOptions): Promise<ProcessHandle> {
+  if (opts.execId !== undefined) validateIdentifier(opts.execId, 'exec id');
   const task = await findTask(client, containerId);
   if (!task) throw new FailedPreconditionError(`cannot exec in container "${containerId}": it has no task; start it first`);
   const container = await client.containers.get(containerId);

@@ -5,6 +5,7 @@ export {
   startContainer, stopContainer, restartContainer, deleteTask, findTask, removeTaskFifos, prepareLogFile,
   type StartContainerOptions, type StartedContainer, type StopOptions, type StopResult,
 } from './lifecycle';
+export { labelLogPath, prepareLogDir } from './log-files';
 export { attachTask, type AttachedTask } from './attach';
 export { execProcess, openShell, type ExecOptions, type ShellOptions } from './exec';
 export { findLogSource, LogFollower, containerLogPath, type LogSource, type LogFormat, type LogChunk, type FollowOptions } from './logs';

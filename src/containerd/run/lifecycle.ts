@@ -5,18 +5,26 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ContainerdClient } from '../client';
 import { FailedPreconditionError, NotFoundError } from '../errors';
+import { FIFO_DIR_PREFIX } from '../fifo';
 import type { CallOptions } from '../grpc/rpc';
+import { isOwnedDir } from '../owned-dir';
 import { startTask, type ProcessHandle } from '../process';
 import type { Spec } from '../oci/runtime-spec-types';
 import type { Container, ExitStatus, TaskProcess } from '../types';
 import { RunLabels } from './create';
+import { labelLogPath, prepareLogFile } from './log-files';
 import { commandStartError } from './start-errors';
 
-const FIFO_DIR_PREFIX = 'ctrd-fifo-';
+export { prepareLogFile } from './log-files';
 
 export interface StartContainerOptions {
   /** Where a detached task's stdout+stderr go; default the container's log-path label. Required for detached tasks without it. */
   logPath?: string;
+  /**
+   * The directory log files must be in (real paths compared): `logPath` and the label outside it are refused.
+   * Without it the label is used only in a log directory this client made (a label can be hostile).
+   */
+  logDir?: string;
   /** Parent of the FIFO directory of a TTY task (default: the OS temp dir). */
   fifoBaseDir?: string;
 }
@@ -40,15 +48,16 @@ export async function findTask(client: ContainerdClient, id: string, opts?: Call
 }
 
 /**
- * Removes the FIFO directory a task's stdio paths live in, when it is one of ours (`ctrd-fifo-*`, made by
- * createFifoSet): URIs and other people's paths are left alone.
+ * Removes the FIFO directory a task's stdio paths live in, only when createFifoSet made it (`ctrd-fifo-*`, 0700,
+ * ours, marked for this process id: see owned-dir.ts). URIs and other directories, even named `ctrd-fifo-*`, stay.
  */
-export async function removeTaskFifos(task: Pick<TaskProcess, 'stdin' | 'stdout' | 'stderr'>): Promise<void> {
+export async function removeTaskFifos(task: Pick<TaskProcess, 'stdin' | 'stdout' | 'stderr'> & Partial<Pick<TaskProcess, 'containerId' | 'id'>>): Promise<void> {
+  const tag = task.id || task.containerId || undefined;
   const dirs = new Set<string>();
   for (const p of [task.stdin, task.stdout, task.stderr]) {
     if (!p || !path.isAbsolute(p)) continue;
     const dir = path.dirname(p);
-    if (path.basename(dir).startsWith(FIFO_DIR_PREFIX)) dirs.add(dir);
+    if (path.basename(dir).startsWith(FIFO_DIR_PREFIX) && isOwnedDir(dir, 'fifo', tag)) dirs.add(dir);
   }
   for (const dir of dirs) await fs.promises.rm(dir, { recursive: true, force: true });
 }
@@ -60,15 +69,6 @@ export async function deleteTask(client: ContainerdClient, id: string, opts?: Ca
   const status = await client.tasks.delete(id, opts);
   await removeTaskFifos(task);
   return status;
-}
-
-/** Creates the log file (0600, in a 0700 directory) before the shim opens it: the shim would make it 0644. */
-export async function prepareLogFile(logPath: string): Promise<string> {
-  const abs = path.resolve(logPath);
-  await fs.promises.mkdir(path.dirname(abs), { recursive: true, mode: 0o700 });
-  const fh = await fs.promises.open(abs, 'a', 0o600);
-  try { await fh.chmod(0o600); } finally { await fh.close(); }
-  return abs;
 }
 
 function specOf(c: Container): Spec | undefined {
@@ -91,9 +91,15 @@ export async function startContainer(client: ContainerdClient, id: string, opts:
     const handle = await startTask(client, id, { terminal: true, stdin: true, fifoBaseDir: opts.fifoBaseDir }).catch((e) => { throw commandStartError(e, id, specOf(container)?.process?.args ?? []) ?? e; });
     return { handle, tty };
   }
-  const target = opts.logPath ?? container.labels[RunLabels.logPath];
+  let target = opts.logPath;
+  const label = container.labels[RunLabels.logPath];
+  if (!target && label) {
+    const fromLabel = labelLogPath(label, opts.logDir);
+    if (!fromLabel.path) throw new FailedPreconditionError(`cannot start "${id}": ${fromLabel.problem ?? 'its log-path label is refused'}`);
+    target = fromLabel.path;
+  }
   if (!target) throw new FailedPreconditionError(`container "${id}" runs detached and no log file was given for its output`);
-  const logPath = await prepareLogFile(target);
+  const logPath = await prepareLogFile(target, { logDir: opts.logDir });
   const handle = await startTask(client, id, { mode: 'log', logPath }).catch((e) => { throw commandStartError(e, id, specOf(container)?.process?.args ?? []) ?? e; });
   return { handle, tty, logPath };
 }

@@ -6,6 +6,14 @@ import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { Container, TaskProcess } from '../types';
 import { RunLabels } from './create';
+import { labelLogPath } from './log-files';
+
+const { O_RDONLY, O_NOFOLLOW } = fs.constants;
+
+/** A regular file (a symbolic link does not count: the follower would not open it). */
+function isRegularFile(p: string): boolean {
+  try { return fs.lstatSync(p).isFile(); } catch { return false; }
+}
 
 export type LogFormat = 'raw' | 'json-file';
 
@@ -35,20 +43,25 @@ function nerdctlLog(c: Container, namespace: string): string | undefined {
   }
 }
 
-/** The log of a container, or undefined with the reason in `why`. */
-export function findLogSource(c: Container, task: TaskProcess | undefined, namespace: string): { source?: LogSource; why?: string } {
+/**
+ * The log of a container, or undefined with the reason in `why`. Our log-path label is read only inside `logDir`
+ * (or, without it, a log directory this client made): a hostile label must not show an arbitrary host file.
+ */
+export function findLogSource(c: Container, task: TaskProcess | undefined, namespace: string, opts: { logDir?: string } = {}): { source?: LogSource; why?: string } {
   const fromTask = task ? fileUriPath(task.stdout) : undefined;
   if (fromTask) return { source: { path: fromTask, format: 'raw', origin: 'task' } };
   const live = task && task.status !== 'stopped';
   if (live && task.terminal) return { why: `"${c.id}" runs with a terminal: its output goes to the terminal it is attached to (use Attach Terminal)` };
   const label = c.labels[RunLabels.logPath];
-  if (label && fs.existsSync(label)) return { source: { path: label, format: 'raw', origin: 'label' } };
+  const fromLabel = label ? labelLogPath(label, opts.logDir) : undefined;
+  if (fromLabel?.path && isRegularFile(fromLabel.path)) return { source: { path: fromLabel.path, format: 'raw', origin: 'label' } };
   const nerdctl = nerdctlLog(c, namespace);
   if (nerdctl) {
     if (fs.existsSync(nerdctl)) return { source: { path: nerdctl, format: 'json-file', origin: 'nerdctl' } };
     return { why: `nerdctl's log for "${c.id}" should be at ${nerdctl}, which cannot be read here (only the json-file log driver is supported)` };
   }
   if (live && task.stdout) return { why: `"${c.id}" writes its output to ${task.stdout}, not to a log file` };
+  if (fromLabel?.problem) return { why: `"${c.id}": ${fromLabel.problem}` };
   if (label) return { why: `"${c.id}" has no log yet: start it (detached) first` };
   return { why: `"${c.id}" keeps no log file (it was not started detached by Containerd Explorer, ctr --log-uri or nerdctl)` };
 }
@@ -119,7 +132,8 @@ export class LogFollower {
   }
 
   private async readOnce(): Promise<void> {
-    const fh = await fs.promises.open(this.file, 'r');
+    // Not through a symbolic link: a log path is a file, and a link put in its place could lead anywhere.
+    const fh = await fs.promises.open(this.file, O_RDONLY | O_NOFOLLOW);
     try {
       const st = await fh.stat();
       if ((this.ino >= 0 && st.ino !== this.ino) || st.size < this.offset) {
