@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     const image = buildImage({ cmd: ['sleep', '1000000'] });
     await importImage(client, mapSource(image.blobs), image.manifestDescriptor, 'bench.local/exec/busybox:1');
     await createContainer(client, { id: CONTAINER, image: 'bench.local/exec/busybox:1', runtimeOptions: runcRootOptions(path.join(daemon.dir, 'runc')), logPath: path.join(daemon.dir, 'bench.log') });
-    await startContainer(client, CONTAINER);
+    await startContainer(client, CONTAINER, { logDir: daemon.dir }); // the log-path label is used only inside logDir
     const series = async (name: string, cmd: string[], count: number): Promise<{ ours: Run; ctr: Run }[]> => {
       // Warm-up: page cache, shim, first-exec costs on both sides.
       await ours(client, fifoBaseDir, `${name}-0`, cmd);
