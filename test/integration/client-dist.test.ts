@@ -1,5 +1,6 @@
 // dist/client.js from plain Node processes: scripts/client-smoke.js against the private daemon, and an
-// unprivileged user (setpriv, uid 65534) who gets SocketPermissionError with the fix spelled out.
+// unprivileged user (setpriv, uid 65534) who gets SocketPermissionError with the fix spelled out. That user reads
+// a staged copy of the bundle: the checkout may lie under a folder only root can enter.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
@@ -7,6 +8,7 @@ import { promisify } from 'node:util';
 import { connect } from '../../src/containerd';
 import { PERMISSION_FIX } from '../../src/containerd/diagnose';
 import { sharedDaemon, startContainerd, type Daemon } from '../harness';
+import { NOBODY, setprivArgs, stageForUser } from '../harness/unprivileged';
 import { uniqueId } from './client-setup';
 
 const execFileP = promisify(execFile);
@@ -16,9 +18,9 @@ const SMOKE = path.join(ROOT, 'scripts', 'client-smoke.js');
 
 interface Run { code: number; stdout: string; stderr: string }
 
-async function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+async function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<Run> {
   try {
-    const { stdout, stderr } = await execFileP(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 });
+    const { stdout, stderr } = await execFileP(cmd, args, { cwd, env: { ...process.env, ...env }, timeout: 60_000 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
@@ -65,16 +67,17 @@ describe('client: dist/client.js from plain Node', function () {
 
   it('an unprivileged user gets SocketPermissionError with the fix (socket root:root 0660)', async function () {
     this.timeout(120_000);
+    const staged = stageForUser([BUNDLE], 'client-dist');
     const priv = await startContainerd({ name: 'client-perm', grpcUid: 0, grpcGid: 0 });
     try {
       const script = `
-        require(${JSON.stringify(BUNDLE)}).connect({ address: ${JSON.stringify(priv.address)} })
+        require(${JSON.stringify(staged.path('client.js'))}).connect({ address: ${JSON.stringify(priv.address)} })
           .then((c) => { c.close(); console.log(JSON.stringify({ connected: true })); })
           .catch((e) => console.log(JSON.stringify({ name: e.name, code: e.code, problem: e.problem, socketPath: e.socketPath, message: e.message, uid: process.getuid() })));`;
-      const r = await run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script]);
+      const r = await run('setpriv', setprivArgs(process.execPath, ['-e', script]), {}, staged.dir);
       assert.equal(r.code, 0, r.stderr);
       const out = JSON.parse(r.stdout) as Record<string, unknown>;
-      assert.equal(out.uid, 65534);
+      assert.equal(out.uid, NOBODY);
       assert.equal(out.name, 'SocketPermissionError');
       assert.equal(out.code, 'PermissionDenied');
       assert.equal(out.problem, 'permission');
@@ -84,6 +87,7 @@ describe('client: dist/client.js from plain Node', function () {
       const asRoot = await run(process.execPath, ['-e', script]);
       assert.deepEqual(JSON.parse(asRoot.stdout), { connected: true });
     } finally {
+      staged.remove();
       await priv.stop();
     }
   });

@@ -13,6 +13,7 @@ import { EventHub } from '../../src/views/events/event-hub';
 import { ExplorerModel } from '../../src/views/model/explorer-model';
 import type { ModelChange } from '../../src/views/model/types';
 import { ctrRunFlags, startContainerd, startFakeSocket, type Daemon } from '../harness';
+import { bundled, setprivArgs, stageForUser } from '../harness/unprivileged';
 import { importTestImage, type ImportedImage } from './client-setup';
 
 const NS = 'views-model';
@@ -219,11 +220,12 @@ describe('views model: connection problems are told apart', function () {
 
   it('permission denied, as an unprivileged user: "permission" with the concrete commands', async function () {
     // Root may open any socket, so the probe runs as nobody (setpriv); the daemon's socket is root:root 0660.
+    // The probe is bundled into a staged folder: nobody may not be able to enter the checkout (a root-only parent).
+    const staged = stageForUser([bundled(path.join(__dirname, 'views-permission-probe.js'), 'probe.js')], 'views-probe');
     const daemon = await startContainerd({ name: 'views-perm' });
     try {
-      const probe = path.join(__dirname, 'views-permission-probe.js');
       const out = await new Promise<string>((resolve, reject) => {
-        const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, probe, daemon.address], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn('setpriv', setprivArgs(process.execPath, [staged.path('probe.js'), daemon.address]), { cwd: staged.dir, stdio: ['ignore', 'pipe', 'pipe'] });
         let text = '';
         let err = '';
         child.stdout.on('data', (b: Buffer) => { text += b.toString(); });
@@ -243,6 +245,7 @@ describe('views model: connection problems are told apart', function () {
       assert.deepEqual(commands, ['sudo groupadd -f containerd', 'sudo usermod -aG containerd nobody', 'getent group containerd', 'sudo systemctl restart containerd']);
       assert.ok(r.fix.steps.some((s) => s.text.includes('[grpc]') && s.text.includes('gid')), JSON.stringify(r.fix));
     } finally {
+      staged.remove();
       await daemon.stop();
     }
   });

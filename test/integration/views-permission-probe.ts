@@ -1,5 +1,6 @@
-// Run by views-model.test.ts as an unprivileged user (setpriv): connects through the ConnectionManager to the
-// socket given as argv[2] and prints the first failed state and the computed fix as one JSON line.
+// Run by views-model.test.ts as an unprivileged user (setpriv), bundled into one staged file (that user may not
+// enter the checkout): connects through the ConnectionManager to the socket given as argv[2] and prints the first
+// failed state and the computed fix as one JSON line.
 import { ConnectionManager } from '../../src/views/connection/connection-manager';
 import { permissionFix } from '../../src/views/connection/permission-fix';
 
