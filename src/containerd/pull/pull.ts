@@ -7,6 +7,7 @@ import type { ContainerdClient } from '../client';
 import { CancelledError, ContainerdError, NotFoundError, ResourceExhaustedError } from '../errors';
 import { distributionSourceLabel } from '../images/gc-labels';
 import { unpackImage } from '../images/unpack';
+import { PULL_IMAGE_LABEL, PULL_LEASE_MAX_AGE_MS, PULL_LEASE_PREFIX, holdLease, leaseOwnerLabels } from '../services/leases';
 import type { Descriptor } from '../oci/image-types';
 import { RegistryClient, type RegistryClientOptions } from '../registry/client';
 import type { CredentialsProvider } from '../registry/credentials';
@@ -40,7 +41,6 @@ export interface PullOptions {
 }
 
 export const DEFAULT_PULL_CONCURRENCY = 3;
-const LEASE_EXPIRY_MS = 24 * 3600_000;
 
 /** Settles every promise, then rethrows the first failure (so nothing still runs when the caller cleans up). */
 async function settleAll(promises: Promise<unknown>[], first?: () => unknown): Promise<void> {
@@ -55,11 +55,14 @@ export async function pull(client: ContainerdClient, reference: string, options:
   const name = ref.toString();
   const outer = options.signal;
   if (outer?.aborted) throw new CancelledError(`pull of ${name} cancelled`);
+  const leaseId = `${PULL_LEASE_PREFIX}${Date.now()}-${randomBytes(4).toString('hex')}`;
+  // Held before it exists, so a sweep in this process never takes it; the owner label guards it from others'.
+  const releaseLease = holdLease(leaseId);
   const lease = await client.leases.create({
-    id: `containerd-explorer-pull-${Date.now()}-${randomBytes(4).toString('hex')}`,
-    expiresInMs: LEASE_EXPIRY_MS,
-    labels: { 'containerd-explorer/pull': name.slice(0, 200) },
-  }, { signal: outer });
+    id: leaseId,
+    expiresInMs: PULL_LEASE_MAX_AGE_MS,
+    labels: { [PULL_IMAGE_LABEL]: name.slice(0, 200), ...leaseOwnerLabels() },
+  }, { signal: outer }).catch((e: unknown) => { releaseLease(); throw e; });
   const tracker = new ProgressTracker(name, options.onProgress, options.progressIntervalMs);
   const registry = options.registry ?? new RegistryClient({ ...options.registryOptions, ...(options.credentials ? { credentials: options.credentials } : {}) });
   // One controller for all of the pull's work: the caller's cancel, or our own first failure, stops the rest.
@@ -87,7 +90,9 @@ export async function pull(client: ContainerdClient, reference: string, options:
     // After a failure, collect at once what only the lease held (committed layers, snapshots): nothing
     // half-made stays. Partial ingests were written outside the lease and stay, resumable, for 24 h.
     if (!succeeded) await dropEmptyIngests(client, started);
+    // If containerd is gone, the lease stays: the sweep after reconnecting removes it (no longer held).
     await client.leases.delete(lease.id, { sync: !succeeded }).catch(() => undefined);
+    releaseLease();
   }
 
   async function run(leased: ContainerdClient, unleased: ContainerdClient, leaseId: string): Promise<Image> {

@@ -2,7 +2,7 @@
 // failed (with the typed problem). When the daemon goes away it reconnects with backoff, quietly: one log line
 // per distinct problem, never a popup, never an unhandled rejection. Free of `vscode`.
 import {
-  connect, ConnectionError, ContainerdError, SocketPermissionError, UnavailableError, UnknownError,
+  connect, ConnectionError, ContainerdError, SocketPermissionError, sweepStalePullLeases, UnavailableError, UnknownError,
   type ContainerdClient, type DaemonVersion, type SocketProblem,
 } from '../../containerd';
 import { Emitter, nextEvent, type Event } from '../model/emitter';
@@ -158,12 +158,26 @@ export class ConnectionManager {
         this.lastLogged = '';
         this.options.log.info(`Connected to containerd ${version.version} at ${describeAddress(target)}`);
         this.setState({ kind: 'connected', target, client, version, epoch: ++this.epoch });
+        this.sweepPullLeases(client, gen);
       },
       (e: unknown) => {
         if (gen !== this.generation || this.disposed) return;
         this.fail(target, asContainerdError(e), reconnecting);
       },
     );
+  }
+
+  /** At every (re)connect: leases of pulls that containerd's restart (or a closed window) interrupted pin space for 24 h. */
+  private sweepPullLeases(client: ContainerdClient, gen: number): void {
+    sweepStalePullLeases(client).then((swept) => {
+      for (const s of swept) {
+        // The image name comes from a label: printable characters only.
+        const image = s.image ? ` of ${s.image.replace(/[^\x20-\x7e]/g, '?')}` : '';
+        this.options.log.info(`Removed the lease of an interrupted pull${image} (namespace ${s.namespace}, lease ${s.id}): ${s.reason}. containerd frees what only it held.`);
+      }
+    }, (e: unknown) => {
+      if (gen === this.generation && !this.disposed) this.options.log.warn(`Could not clean up leases of interrupted pulls: ${e instanceof Error ? e.message : String(e)}`);
+    });
   }
 
   private fail(target: ResolvedAddress, error: ContainerdError, reconnecting: boolean): void {
