@@ -10,14 +10,14 @@ import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { importArchive } from '../../src/containerd/images/archive-import';
 import { writeBuffer } from '../../src/containerd/images/blobs';
-import { importImage, mapSource } from '../../src/containerd/images/import';
+import { importImage, importOciLayout, mapSource } from '../../src/containerd/images/import';
 import { resolveImage } from '../../src/containerd/images/resolve';
 import { TooLargeError } from '../../src/containerd/limits';
 import type { Descriptor, Manifest } from '../../src/containerd/oci/image-types';
 import { MediaType } from '../../src/containerd/oci/media-types';
 import { createTar, encodeTarHeader, TAR_END } from '../../src/containerd/oci/tar';
 import { readUserFiles } from '../../src/containerd/run';
-import { buildImage, GROUP, PASSWD, sha256, type OciImage } from '../harness';
+import { buildImage, GROUP, PASSWD, sha256, writeOciLayout, type OciImage } from '../harness';
 import { clientEnv, teardown, uniqueId, type ClientEnv } from './client-setup';
 import { assertNothingLeft, storeState } from './pull-setup';
 import { create } from './run-setup';
@@ -133,6 +133,20 @@ describe('resource limits: decompression bombs and zstd layers (integration)', f
       { name: `blobs/sha256/${digest.slice(7)}`, content: manifest },
     ]);
     await refusedImport('big-manifest.tar', archive, new RegExp(`^manifest ${digest} in the archive is 5 MiB, over the 4 MiB limit`));
+  });
+
+  it('imports an OCI layout directory streaming its layers, and refuses a 1 GiB index.json there', async () => {
+    const layout = path.join(dir, 'layout');
+    const img = buildImage({ layers: [{ files: { '/layout.txt': 'dir\n' } }] });
+    writeOciLayout(layout, img, 'v1');
+    const images = await importOciLayout(env.client, layout, 'test.local/limits/layout:1');
+    assert.equal(images[0].target.digest, img.manifestDescriptor.digest);
+    assert.ok((await env.client.content.info(img.layers[1].descriptor.digest)).size > 0);
+    // A sparse file: no disk used, but readFile would take the whole gigabyte.
+    fs.truncateSync(path.join(layout, 'index.json'), 1 << 30);
+    const before = await storeState(env.client);
+    await refusedWithinMemory(() => importOciLayout(env.client, layout, 'test.local/limits/layout:2'), /index\.json is 1\.0 GiB, over the 4 MiB limit/);
+    await assertNothingLeft(env.client, before);
   });
 
   it('refuses a manifest in the content store over 4 MiB before parsing it', async () => {
