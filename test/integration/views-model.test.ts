@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { connect, type ContainerdClient } from '../../src/containerd';
+import { connect, formatPlatform, hostPlatform, normalizePlatform, parsePlatform, type ContainerdClient } from '../../src/containerd';
 import { ConnectionManager, type ConnectionState } from '../../src/views/connection/connection-manager';
 import type { Logger } from '../../src/views/connection/logger';
 import type { PermissionFix } from '../../src/views/connection/permission-fix';
@@ -96,7 +96,9 @@ describe('views model: live state from one containerd event stream', function ()
     const m = image.oci.manifest;
     const expected = image.oci.manifestDescriptor.size + m.config.size + m.layers.reduce((n, l) => n + l.size, 0);
     assert.equal(entry?.details?.size, expected);
-    assert.deepEqual(entry?.details?.platforms, ['linux/amd64']);
+    // The test image is built for this machine (linux/amd64, linux/arm64...): compared in containerd's normal form.
+    const normal = (p: string): string => formatPlatform(normalizePlatform(parsePlatform(p)));
+    assert.deepEqual(entry?.details?.platforms.map(normal), [formatPlatform(normalizePlatform(hostPlatform()))]);
     assert.equal(entry?.details?.layers, m.layers.length);
     assert.equal(entry?.unpacked, true);
   });
