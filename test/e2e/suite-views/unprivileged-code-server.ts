@@ -1,15 +1,15 @@
 // A second code-server run as nobody (setpriv), for the one check root cannot make: permission denied on
 // containerd's socket. Root opens any socket, so only an unprivileged extension host sees EACCES.
-// Same flags and settings as runner/code-server.ts; its own process group, killed on stop.
+// Same flags and settings as runner/code-server.ts; its own process group, killed on stop. Node 24 and code-server
+// are staged (hard links) outside the checkout, which nobody may not be able to enter (a clone in root's home).
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
+import { NOBODY, setprivArgs, stageForUser, type Staged } from '../../harness/unprivileged';
 import { installExtension } from '../runner/run-ui';
-import { loadToolchain } from '../runner/toolchain';
-
-export const NOBODY = 65534;
+import { loadToolchain, type Toolchain } from '../runner/toolchain';
 
 export interface UnprivilegedServer { url: string; stop(): Promise<void> }
 
@@ -30,8 +30,16 @@ function chownTree(dir: string, uid: number): void {
   }
 }
 
+/** Node 24 and code-server's whole node_modules (its dependencies are hoisted there), staged for nobody. */
+function stageToolchain(tc: Toolchain): { staged: Staged; nodeBin: string; entry: string } {
+  const modules = path.resolve(tc.codeServerEntry, '..', '..', '..', '..');
+  if (path.basename(modules) !== 'node_modules') throw new Error(`${tc.codeServerEntry} is not inside a node_modules folder: run \`node scripts/e2e-setup.mjs\` again`);
+  const staged = stageForUser([{ from: tc.nodeBin, as: 'node' }, { from: modules, as: 'node_modules' }], 'e2e-nobody-toolchain');
+  return { staged, nodeBin: staged.path('node'), entry: staged.path('node_modules', path.relative(modules, tc.codeServerEntry)) };
+}
+
 export async function startUnprivilegedCodeServer(env: Record<string, string>, logFile: string): Promise<UnprivilegedServer> {
-  const tc = loadToolchain();
+  const toolchain = stageToolchain(loadToolchain());
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-e2e-nobody-'));
   const dirs = { user: path.join(runDir, 'user-data'), ext: path.join(runDir, 'extensions'), ws: path.join(runDir, 'workspace'), xc: path.join(runDir, 'xdg-config'), xd: path.join(runDir, 'xdg-data') };
   for (const d of [path.join(dirs.user, 'User'), dirs.ext, dirs.ws, dirs.xc, dirs.xd]) fs.mkdirSync(d, { recursive: true });
@@ -41,9 +49,9 @@ export async function startUnprivilegedCodeServer(env: Record<string, string>, l
   }));
   installExtension(dirs.ext);
   chownTree(runDir, NOBODY);
-  const args = ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', tc.nodeBin, tc.codeServerEntry,
+  const args = setprivArgs(toolchain.nodeBin, [toolchain.entry,
     '--bind-addr', '127.0.0.1:0', '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--disable-getting-started-override', '--ignore-last-opened', '--user-data-dir', dirs.user, '--extensions-dir', dirs.ext, dirs.ws];
+    '--disable-getting-started-override', '--ignore-last-opened', '--user-data-dir', dirs.user, '--extensions-dir', dirs.ext, dirs.ws]);
   const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VSCODE_') && k !== 'ELECTRON_RUN_AS_NODE'));
   const child = spawn('setpriv', args, {
     cwd: runDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,6 +73,7 @@ export async function startUnprivilegedCodeServer(env: Record<string, string>, l
     killGroup('SIGKILL');
     await new Promise<void>((r) => log.end(r));
     fs.rmSync(runDir, { recursive: true, force: true });
+    toolchain.staged.remove();
   };
   const deadline = Date.now() + 30_000;
   let port: number | undefined;
