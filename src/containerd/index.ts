@@ -35,6 +35,7 @@ export {
   pull, ingestRef, DEFAULT_PULL_CONCURRENCY,
   type PullOptions, type PullProgress, type PullPhase, type BlobProgress, type BlobState, type UnpackState, type PlatformChoice,
 } from './pull';
+export { choosePullMethod, transferPull, transferSupport, type ChosenPullMethod, type PullMethod, type TransferSupport } from './transfer';
 export { removeImage, tagImage, normalizeImageName, imageNameProblem, type RemoveImageOptions } from './images/manage';
 export { importArchive, type ImportArchiveOptions, type TransferProgress } from './images/archive-import';
 export { exportImages, type ExportOptions } from './images/archive-export';
