@@ -131,6 +131,34 @@ describe('client: content', function () {
     await client.content.delete(d);
   });
 
+  it('a write waits while another Write stream holds the ingest ref, then resumes where that one stopped', async () => {
+    // containerd locks a ref per stream and releases it only after seeing the stream end (2.x: "ref ... locked
+    // for 30ms" right after an interrupted write); containerd's Go client waits, so must we.
+    const data = randomBytes(300_000);
+    const d = sha256Digest(data);
+    const ref = 'content-test-locked';
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => { release = resolve; });
+    async function* holder(): AsyncGenerator<Buffer> {
+      yield data.subarray(0, 100_000);
+      await released;
+      throw new Error('holder let go');
+    }
+    const first = env.client.content.write(() => holder(), { ref, expected: { digest: d, size: data.length } });
+    first.catch(() => undefined);
+    await eventually('the holder to reach the ingest', async () => (await env.client.content.status(ref).catch(() => undefined))?.offset === 100_000);
+    const offsets: number[] = [];
+    const second = env.client.content.write((offset) => { offsets.push(offset); return once(data.subarray(offset)); }, { ref, expected: { digest: d, size: data.length } });
+    second.catch(() => undefined);
+    // Let the second write meet the lock before the holder lets go (without waiting it would fail right here).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    await assert.rejects(first, /holder let go/);
+    assert.equal(await second, d);
+    assert.deepEqual(offsets, [100_000]);
+    await env.client.content.delete(d);
+  });
+
   it('aborts an ingest', async () => {
     const data = randomBytes(100_000);
     const ref = 'content-test-abort';

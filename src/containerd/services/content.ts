@@ -1,7 +1,7 @@
 // containerd.services.content.v1: the content store (blobs by digest), with resumable, verified writes.
 import type { Rpc, CallOptions } from '../grpc/rpc';
 import { labels, toDate, type RawTimestamp } from '../grpc/convert';
-import { fromGrpcError } from '../errors';
+import { fromGrpcError, UnavailableError } from '../errors';
 import type { ContentInfo, IngestStatus } from '../types';
 import { encodeWriteChunk, messages, type WriteChunk } from './content-write-encoder';
 
@@ -15,6 +15,8 @@ const toStatus = (s: RawStatus): IngestStatus => ({ ref: s.ref, offset: Number(s
 /** Chunk size for Content.Write: well under gRPC's 4 MiB default message limit. */
 export const WRITE_CHUNK = 1 << 20;
 const WRITE_WINDOW = 8;
+/** How long a write waits for another writer of the same ingest ref to let go (containerd's Go client waits too). */
+const REF_LOCK_WAIT_MS = 60_000;
 
 /** What a write's source yields: bytes, or several buffers sent together as one message (no copy to join them). */
 export type WriteSourceItem = Buffer | Uint8Array | readonly Uint8Array[];
@@ -88,7 +90,21 @@ export class ContentService {
    * Returns the committed digest. An already-present blob is AlreadyExists, mapped to success by `writeBlob`.
    */
   async write(source: (offset: number) => AsyncIterable<WriteSourceItem>, options: WriteOptions): Promise<string> {
+    // A ref is locked while any Write stream holds it, and containerd releases it only once it has seen that
+    // stream end: 2.x answers a resume right after an interrupted write with "ref ... locked for 30ms". Like the Go
+    // client's content.OpenWriter, wait with backoff (nothing was read from the source yet when this happens).
+    const deadline = Date.now() + REF_LOCK_WAIT_MS;
+    for (let delayMs = 16; ; delayMs = Math.min(delayMs * 2, 1000)) {
+      const result = await this.writeOnce(source, options);
+      if (!(result instanceof RefLocked)) return result;
+      if (Date.now() + delayMs > deadline || options.signal?.aborted) throw result.error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+
+  private async writeOnce(source: (offset: number) => AsyncIterable<WriteSourceItem>, options: WriteOptions): Promise<string | RefLocked> {
     const op = `content.write ${options.expected.digest}`;
+    let opened = false;
     const call = this.rpc.duplex<Record<string, unknown>, RawWriteResponse>('Write', options, encodeWriteChunk);
     // Acks are read as they arrive (not only when the window is full), so progress moves on a slow source too.
     const replies = new WriteReplies(call, options.onProgress);
@@ -100,6 +116,7 @@ export class ContentService {
       const { ref, expected } = options;
       await send({ action: 'STAT', ref, total: expected.size, expected: expected.digest });
       const stat = await replies.next();
+      opened = true;
       let offset = Number(stat.offset);
       if (offset > expected.size) offset = 0;
       // One acknowledgement comes back per WRITE; keep a few in flight so disk and socket overlap.
@@ -119,9 +136,16 @@ export class ContentService {
       return done.digest || expected.digest;
     } catch (e) {
       call.cancel();
-      throw fromGrpcError(e, op);
+      const err = fromGrpcError(e, op);
+      if (!opened && err instanceof UnavailableError && / locked\b/.test(err.message)) return new RefLocked(err);
+      throw err;
     }
   }
+}
+
+/** The ingest ref is held by another Write stream (containerd's `ref ... locked: unavailable`). */
+class RefLocked {
+  constructor(readonly error: UnavailableError) {}
 }
 
 /** The Write stream's answers: WRITE acks are counted (and reported) as they come; STAT and COMMIT are queued. */
