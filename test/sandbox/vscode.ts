@@ -65,7 +65,12 @@ export async function openCodeServer(env: Record<string, string>, settings: Reco
   const runDir = makeScratchDir('sandbox');
   life.add(`scratch dir ${runDir}`, async () => removeScratchDir(runDir));
   const workspaceFolder = prepareWorkspace(runDir);
-  const server = await startCodeServer({ runDir, workspaceFolder, artifactsDir, env, settings, beforeStart: installExtension });
+  // VS Code puts its IPC sockets (extension host, terminals, git) in XDG_RUNTIME_DIR or the temp dir: keep them in
+  // the scratch dir, so that they go with it even when a process dies before removing its own.
+  const tmp = path.join(runDir, 'tmp');
+  fs.mkdirSync(tmp, { mode: 0o700 });
+  const serverEnv = { ...env, TMPDIR: tmp, XDG_RUNTIME_DIR: tmp };
+  const server = await startCodeServer({ runDir, workspaceFolder, artifactsDir, env: serverEnv, settings, beforeStart: installExtension });
   // code-server leads its own process group (setsid); find its pid by the user-data dir on its command line.
   const userData = path.join(runDir, 'user-data');
   const leader = listProcesses().find((p) => p.argv.includes(userData) && p.pid === pgidOf(p.pid));
