@@ -3,7 +3,7 @@
 // new image up from containerd's events by itself.
 import * as vscode from 'vscode';
 import {
-  CancelledError, formatPlatform, hostPlatform, pull, registry, type Image, type Platform, type PlatformChoice, type PullProgress,
+  CancelledError, formatPlatform, hostPlatform, pull, registry, type ChosenPullMethod, type Image, type Platform, type PlatformChoice, type PullProgress,
 } from '../containerd';
 import { isNode } from '../views/tree/nodes';
 import { connected, type CommandDeps } from './context';
@@ -76,6 +76,7 @@ export async function pullImage(deps: CommandDeps, logins: RegistryLogins, histo
   const familiar = registry.parseReference(reference).familiar;
   const started = Date.now();
   let last: PullProgress | undefined;
+  let method: ChosenPullMethod | undefined;
   deps.log.info(`Pulling ${reference} into namespace ${namespace}${platform ? ` (${platform === 'all' ? 'all platforms' : formatPlatform(platform)})` : ''}`);
   try {
     const image = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pulling ${familiar}`, cancellable: true }, async (progress, token) => {
@@ -84,6 +85,8 @@ export async function pullImage(deps: CommandDeps, logins: RegistryLogins, histo
       let reported = 0;
       return pull(client, reference, {
         platform, signal: abort.signal, credentials: logins.provider(), registryOptions: settings.registryOptions, concurrency: settings.concurrency,
+        method: settings.method,
+        onMethod: (c) => { method = c; deps.log.info(`Pull of ${reference}: ${c.method === 'transfer' ? 'by containerd (Transfer service)' : 'client-side'}: ${c.reason}`); },
         onProgress: (p) => {
           last = p;
           const { message, fraction } = describePullProgress(p);
@@ -101,7 +104,9 @@ export async function pullImage(deps: CommandDeps, logins: RegistryLogins, histo
   } catch (e) {
     if (e instanceof CancelledError) {
       deps.log.info(`Pull of ${reference} cancelled`);
-      deps.prompts().info(`Pull of ${familiar} cancelled. Partly downloaded layers are kept: pulling again resumes them.`);
+      // containerd's Transfer drops its partial downloads; the client-side pull keeps them.
+      const resumable = method?.method === 'transfer' ? '' : ' Partly downloaded layers are kept: pulling again resumes them.';
+      deps.prompts().info(`Pull of ${familiar} cancelled.${resumable}`);
       throw new Cancelled();
     }
     if (e instanceof registry.RegistryAuthError) {

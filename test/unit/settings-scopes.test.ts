@@ -15,6 +15,7 @@ const MACHINE: Record<string, string> = {
   'containerd.runcRoot': 'where runc keeps container state: a workspace could redirect it',
   'containerd.insecureRegistries': 'what we trust: a workspace could turn TLS off for a registry',
   'containerd.stopTimeoutSeconds': 'how we stop things: a workspace could make Stop SIGKILL at once',
+  'containerd.pullMethod': 'where registry credentials go: a workspace could hand them to the daemon (Transfer) or keep them from it',
 };
 
 /** Settings a workspace may override, and why that is harmless. */
