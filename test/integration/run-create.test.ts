@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { chainId } from '../../src/containerd/digest';
 import type { Spec } from '../../src/containerd/oci/runtime-spec-types';
 import { joinCommandLine, RunLabels, startContainer } from '../../src/containerd/run';
-import { ctrRunFlags } from '../harness';
+import { ctrRunFlags, runCtr } from '../harness';
 import { clientEnv, importTestImage, teardown, type ClientEnv, type ImportedImage } from './client-setup';
 import { create, runToEnd } from './run-setup';
 
@@ -36,13 +36,17 @@ describe('run: create container (spec as ctr makes it)', function () {
   });
   after(async function () { this.timeout(60_000); await teardown(env); });
 
-  /** `ctr run -d` with the same options, and the spec ctr stored (its task is left for teardown). */
+  /**
+   * `ctr run -d` with the same options, and the spec ctr stored (its task is left for teardown). Always the system's
+   * ctr 1.6, whichever daemon runs: ctr builds the spec itself, and ours follows 1.6's (newer ctrs differ: ociVersion
+   * 1.2.1, /sys/devices/virtual/powercap masked).
+   */
   async function ctrSpec(id: string, flags: string[], img: ImportedImage, args: string[] = []): Promise<CtrInfo> {
     const argv = ['--address', env.daemon.address, '--namespace', env.namespace, 'run', '-d', ...ctrRunFlags(env.daemon), ...flags, img.name, id, ...args];
     // `ctr run -t` needs a console even when detaching: give it a pseudo-terminal through script(1).
     const run = flags.includes('-t')
       ? await execFileP('script', ['-qec', `ctr ${joinCommandLine(argv)}`, '/dev/null']).then(() => ({ code: 0, stderr: '' }), (e: { code?: number; stderr?: string; stdout?: string }) => ({ code: e.code ?? 1, stderr: `${e.stderr ?? ''}${e.stdout ?? ''}` }))
-      : await env.daemon.ctr(argv.slice(4), { namespace: env.namespace });
+      : await runCtr(env.daemon.address, argv.slice(4), { namespace: env.namespace }, 'ctr');
     assert.equal(run.code, 0, `ctr run failed: ${run.stderr}`);
     const info = await env.daemon.ctr(['containers', 'info', id], { namespace: env.namespace });
     assert.equal(info.code, 0, info.stderr);
