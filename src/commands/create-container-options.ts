@@ -1,8 +1,12 @@
 // The last step of Create Container…: a list of the optional settings with their current values. Picking one
-// edits it; "Create" (or "Create and Start") ends the loop. Every value is validated where it is typed.
+// edits it; "Create" (or "Create and Start") ends the loop. Every value is validated where it is typed, and bind
+// mounts of the host's root or of sensitive host paths are confirmed right before the container is made.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_RUNTIME, identifierProblem, joinCommandLine, parseEnvList, parseLabelList, type BindMount, type oci } from '../containerd';
+import {
+  containerdSocketPath, DEFAULT_RUNTIME, envEntryProblem, identifierProblem, InvalidArgumentError, joinCommandLine, parseEnvList, parseLabelList,
+  resolveBindMount, resolveBindMounts, resolveMountSource, type BindMount, type oci,
+} from '../containerd';
 import { Cancelled, type Prompter } from './prompts';
 
 export interface OptionalSettings {
@@ -29,6 +33,29 @@ const parses = (parse: (v: string) => unknown) => (v: string): string | undefine
   try { parse(v); return undefined; } catch (e) { return (e as Error).message; }
 };
 
+/** parseEnvList, then the rules createContainer applies (so what is accepted here is not refused later). */
+function parseEnv(v: string): string[] {
+  const entries = parseEnvList(v);
+  for (const e of entries) {
+    const problem = envEntryProblem(e);
+    if (problem) throw new InvalidArgumentError(problem);
+  }
+  return entries;
+}
+
+/** `src → dst (ro)`, with where a symlinked source really points and a warning sign on risky mounts. */
+function describeMount(m: BindMount): string {
+  let note = '';
+  try {
+    const r = resolveBindMount(m, { allowHostRoot: true });
+    if (r.resolvedSource !== m.source) note += ` (= ${r.resolvedSource})`;
+    if (r.warning) note += r.hostRoot ? " $(warning) the host's root" : ' $(warning) sensitive';
+  } catch (e) {
+    note = ` $(error) ${(e as Error).message}`;
+  }
+  return `${m.source} → ${m.destination}${m.readonly ? ' (ro)' : ''}${note}`;
+}
+
 function describe(s: OptionalSettings, d: ImageDefaults): Item[] {
   const labels = Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(' ');
   return [
@@ -38,7 +65,7 @@ function describe(s: OptionalSettings, d: ImageDefaults): Item[] {
     { label: 'Working directory', description: s.cwd ?? `${d.cwd} (image)`, action: 'cwd' },
     { label: 'User', description: s.user ?? `${d.user} (image)`, action: 'user' },
     { label: 'Network', description: s.network === 'host' ? "host (the host's network namespace)" : 'none (loopback only)', action: 'network' },
-    { label: 'Bind mounts', description: s.mounts.length ? s.mounts.map((m) => `${m.source} → ${m.destination}${m.readonly ? ' (ro)' : ''}`).join(', ') : 'none', action: 'mounts' },
+    { label: 'Bind mounts', description: s.mounts.length ? s.mounts.map(describeMount).join(', ') : 'none', action: 'mounts' },
     { label: 'Labels', description: labels || 'none', action: 'labels' },
     { label: 'Runtime', description: s.runtime, action: 'runtime' },
   ];
@@ -57,7 +84,10 @@ async function editMounts(p: Prompter, s: OptionalSettings): Promise<void> {
   if (chosen.clear) { s.mounts = []; return; }
   const source = chosen.source ?? (await p.input({
     title: 'Bind mount: absolute path on this machine', prompt: 'It must exist (checked again when the container is created)',
-    validateInput: (v) => (path.isAbsolute(v.trim()) ? undefined : 'Enter an absolute path, e.g. /srv/data'),
+    validateInput: (v) => {
+      if (!path.isAbsolute(v.trim())) return 'Enter an absolute path, e.g. /srv/data';
+      try { resolveMountSource(v.trim()); return undefined; } catch (e) { return (e as Error).message; }
+    },
   }))?.trim();
   if (!source) return;
   const destination = (await p.input({
@@ -82,8 +112,8 @@ export async function editOptions(p: Prompter, s: OptionalSettings, d: ImageDefa
       case 'create': return false;
       case 'start': return true;
       case 'env': {
-        const v = await p.input({ title: 'Extra environment (merged over the image\'s)', value: joinCommandLine(s.env), prompt: 'KEY=value entries separated by spaces; quote values with spaces', validateInput: parses(parseEnvList) });
-        if (v !== undefined) s.env = parseEnvList(v);
+        const v = await p.input({ title: 'Extra environment (merged over the image\'s)', value: joinCommandLine(s.env), prompt: 'KEY=value entries separated by spaces; quote values with spaces', validateInput: parses(parseEnv) });
+        if (v !== undefined) s.env = parseEnv(v);
         break;
       }
       case 'cwd': {
@@ -117,4 +147,23 @@ export async function editOptions(p: Prompter, s: OptionalSettings, d: ImageDefa
       }
     }
   }
+}
+
+/**
+ * Resolves the bind mounts as createContainer will and, when one is the host's root or a sensitive host path, asks
+ * to go on (declining cancels the wizard: nothing is made). Returns the mounts with their resolved sources (what
+ * was confirmed is what createContainer checks again) and whether the host's root was allowed.
+ */
+export async function confirmMounts(p: Prompter, mounts: readonly BindMount[], id: string, address: string): Promise<{ mounts: BindMount[]; allowHostRoot: boolean }> {
+  const resolved = resolveBindMounts(mounts, { allowHostRoot: true, sensitive: [containerdSocketPath(address)] });
+  const risky = resolved.filter((m) => m.warning);
+  const root = risky.find((m) => m.hostRoot);
+  if (risky.length) {
+    const message = root
+      ? `Mount the host's root filesystem "/"${root.source !== '/' ? ` (${root.source} resolves to it)` : ''} ${root.readonly ? 'read-only' : 'read-write'} into ${id}?`
+      : `Mount ${risky.length === 1 ? 'a sensitive host path' : 'sensitive host paths'} into ${id}?`;
+    const detail = `${risky.map((m) => m.warning).join('\n')}\n\nA process in the container ${risky.some((m) => !m.readonly) ? 'can change these files as root' : 'can read these files'}.`;
+    if (!(await p.confirm(message, { detail, action: 'Mount and Create' }))) throw new Cancelled();
+  }
+  return { mounts: resolved.map((m) => ({ source: m.resolvedSource, destination: m.destination, readonly: m.readonly })), allowHostRoot: root !== undefined };
 }

@@ -9,7 +9,7 @@ import {
 import type { NamespaceModel } from '../views/model/namespace-model';
 import { isNode } from '../views/tree/nodes';
 import { connected } from './context';
-import { editOptions, imageDefaults, type OptionalSettings } from './create-container-options';
+import { confirmMounts, editOptions, imageDefaults, type OptionalSettings } from './create-container-options';
 import { pickImages } from './pickers';
 import { Cancelled } from './prompts';
 import { defaultLogPath, type RunContext } from './run-context';
@@ -88,11 +88,12 @@ export async function createContainerCommand(run: RunContext, arg: unknown, star
   }
   const a = await ask(run, client, model, node.name, image);
   const s = a.settings;
+  const binds = await confirmMounts(run.deps.prompts(), s.mounts, a.id, client.address);
   const runcRoot = vscode.workspace.getConfiguration('containerd').get<string>('runcRoot', '').trim();
   await createContainer(client, {
     runtimeOptions: runcRoot && isRuncRuntime(s.runtime) ? runcRootOptions(runcRoot) : undefined,
     id: a.id, image: node.name, snapshotName: a.snapshotName, args: a.args, tty: a.tty, env: s.env, cwd: s.cwd, user: s.user,
-    network: s.network, mounts: s.mounts, labels: s.labels, runtime: s.runtime,
+    network: s.network, mounts: binds.mounts, allowHostRoot: binds.allowHostRoot, labels: s.labels, runtime: s.runtime,
     logPath: a.tty ? undefined : defaultLogPath(run, { namespace: node.namespace, id: a.id }),
   });
   run.deps.log.info(`Created container ${a.id} from ${node.name} on snapshot ${a.snapshotName} (namespace ${node.namespace})`);

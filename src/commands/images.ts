@@ -1,6 +1,6 @@
 // Image commands: Tag, Remove (multi-select, confirmed), Copy Reference, Copy Digest. Inspect is in inspect.ts.
 import * as vscode from 'vscode';
-import { AlreadyExistsError, NotFoundError } from '../containerd';
+import { AlreadyExistsError, imageNameProblem, normalizeImageName, NotFoundError } from '../containerd';
 import type { ImageNode } from '../views/tree/nodes';
 import { connected, plural, registerCommand, selected, type CommandDeps } from './context';
 import { pickImages } from './pickers';
@@ -10,24 +10,26 @@ async function targets(deps: CommandDeps, arg: unknown, all: unknown, title: str
   return selected<ImageNode>('image', arg, all) ?? pickImages(deps, title, many);
 }
 
-/** Loose check of an image reference: what containerd accepts as a name is any non-empty string, but users mean references. */
-export function referenceProblem(ref: string): string | undefined {
-  if (!ref) return 'Enter a name, e.g. example.com/app:1.0';
-  if (/\s/.test(ref)) return 'An image name cannot contain spaces';
-  if (!/^[a-z0-9]/.test(ref)) return 'An image name starts with a lowercase letter or digit';
-  if (ref.endsWith(':') || ref.endsWith('/')) return 'The name is incomplete';
-  return undefined;
+/**
+ * Why the typed name cannot be a tag: containerd takes any string as a name, but users mean a reference that Pull
+ * and the registries accept, so it goes through the same parser (and is stored normalised, as nerdctl does).
+ */
+function tagNameProblem(typed: string, current: string): string | undefined {
+  if (!typed) return 'Enter a name, e.g. example.com/app:1.0';
+  return imageNameProblem(typed) ?? (normalizeImageName(typed) === current ? 'Choose a different name' : undefined);
 }
 
 async function tagImage(deps: CommandDeps, arg: unknown): Promise<string> {
   const [node] = await targets(deps, arg, undefined, 'Tag image', false);
   const { client } = await connected(deps, node.namespace);
   const source = await client.images.get(node.name);
-  const name = (await deps.prompts().input({
-    title: `New name for ${node.name}`, value: node.name, prompt: 'The new image name points at the same content (no copy)',
-    validateInput: (v) => referenceProblem(v.trim()) ?? (v.trim() === node.name ? 'Choose a different name' : undefined),
+  const typed = (await deps.prompts().input({
+    title: `New name for ${node.name}`, value: node.name,
+    prompt: 'The new name points at the same content (no copy); a short name is completed as Pull does (app:1 is docker.io/library/app:1)',
+    validateInput: (v) => tagNameProblem(v.trim(), node.name),
   }))?.trim();
-  if (!name) throw new Cancelled();
+  if (!typed) throw new Cancelled();
+  const name = normalizeImageName(typed);
   try {
     await client.images.create({ name, target: source.target, labels: source.labels });
   } catch (e) {

@@ -15,7 +15,6 @@ export const SENSITIVE_HOST_PATHS: readonly { path: string; what: string }[] = [
   { path: '/sys', what: "the host's kernel and device settings (/sys)" },
   { path: '/dev', what: "the host's devices (/dev)" },
   { path: '/boot', what: "the host's kernel and boot loader (/boot)" },
-  { path: '/root', what: "root's home directory (/root)" },
   { path: '/var/run/docker.sock', what: "Docker's socket (control of Docker is root on the host)" },
   { path: '/run/docker.sock', what: "Docker's socket (control of Docker is root on the host)" },
   { path: '/var/lib/docker', what: "Docker's state (/var/lib/docker)" },
