@@ -8,6 +8,11 @@ import { ctr, ctrRun, explorer, row, until } from './env';
 import { IMAGE, RUNNING } from './fixture';
 import { ScriptedPrompter } from './scripted-prompter';
 
+// Ids of their own per run: runc's cgroup is /<namespace>/<id> on the host, so a parallel run's `kill --all` on the
+// same id would signal these processes too.
+const TRAPPER = `trapper-${process.pid}`;
+const POLITE = `polite-${process.pid}`;
+
 describe('views: what a newcomer tripped on', () => {
   let api: ExplorerApi;
   let prompter: ScriptedPrompter;
@@ -28,48 +33,48 @@ describe('views: what a newcomer tripped on', () => {
   });
 
   it('Kill SIGTERM on a task that traps TERM: says what went to which pid, then offers SIGKILL, which kills it', async () => {
-    await ctrRun('trapper', IMAGE, 'sh', '-c', 'trap "" TERM; while true; do sleep 1; done');
-    const [running] = (await until(api.views.providers.tasks, 'trapper running', (r) => r.some((x) => x.label === 'trapper' && x.description.startsWith('running')))).filter((x) => x.label === 'trapper');
+    await ctrRun(TRAPPER, IMAGE, 'sh', '-c', 'trap "" TERM; while true; do sleep 1; done');
+    const [running] = (await until(api.views.providers.tasks, 'trapper running', (r) => r.some((x) => x.label === TRAPPER && x.description.startsWith('running')))).filter((x) => x.label === TRAPPER);
     const pid = /pid (\d+)/.exec(running.description)?.[1];
     assert.ok(pid, running.description);
     prompter.picks.push(['SIGTERM']);
     prompter.offers.push('Send SIGKILL');
-    await vscode.commands.executeCommand('containerd.killTask', task('trapper'));
+    await vscode.commands.executeCommand('containerd.killTask', task(TRAPPER));
     assert.deepStrictEqual(errors(), []);
     const infos = prompter.said.filter((s) => s.level === 'info').map((s) => s.message);
-    assert.strictEqual(infos[0], `Sent SIGTERM (15) to trapper (pid ${pid}).`);
+    assert.strictEqual(infos[0], `Sent SIGTERM (15) to ${TRAPPER} (pid ${pid}).`);
     const offer = prompter.asked.find((a) => a.startsWith('offer: '));
-    assert.match(offer ?? '', new RegExp(`^offer: trapper \\(pid ${pid}\\) is still running \\d+ s after SIGTERM \\(15\\): it ignores or handles it\\. SIGKILL cannot be ignored\\. \\[Send SIGKILL\\]$`));
-    assert.strictEqual(infos[1], `Sent SIGKILL (9) to trapper (pid ${pid}).`);
-    await until(api.views.providers.tasks, 'trapper killed', (r) => r.some((x) => x.label === 'trapper' && x.description === 'stopped (exit 137)'));
+    assert.match(offer ?? '', new RegExp(`^offer: ${TRAPPER} \\(pid ${pid}\\) is still running \\d+ s after SIGTERM \\(15\\): it ignores or handles it\\. SIGKILL cannot be ignored\\. \\[Send SIGKILL\\]$`));
+    assert.strictEqual(infos[1], `Sent SIGKILL (9) to ${TRAPPER} (pid ${pid}).`);
+    await until(api.views.providers.tasks, 'trapper killed', (r) => r.some((x) => x.label === TRAPPER && x.description === 'stopped (exit 137)'));
     prompter.done();
   });
 
   it('Kill SIGTERM on a task that exits on it: no SIGKILL offered', async () => {
-    await ctrRun('polite', IMAGE, 'sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done');
-    await until(api.views.providers.tasks, 'polite running', (r) => r.some((x) => x.label === 'polite' && x.description.startsWith('running')));
+    await ctrRun(POLITE, IMAGE, 'sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done');
+    await until(api.views.providers.tasks, 'polite running', (r) => r.some((x) => x.label === POLITE && x.description.startsWith('running')));
     prompter.picks.push(['SIGTERM']);
-    await vscode.commands.executeCommand('containerd.killTask', task('polite'));
+    await vscode.commands.executeCommand('containerd.killTask', task(POLITE));
     assert.deepStrictEqual(errors(), []);
-    assert.match(prompter.said[0]?.message ?? '', /^Sent SIGTERM \(15\) to polite \(pid \d+\)\.$/);
+    assert.match(prompter.said[0]?.message ?? '', new RegExp(`^Sent SIGTERM \\(15\\) to ${POLITE} \\(pid \\d+\\)\\.$`));
     assert.ok(!prompter.asked.some((a) => a.startsWith('offer: ')), prompter.asked.join('\n'));
-    await until(api.views.providers.tasks, 'polite exited 0', (r) => r.some((x) => x.label === 'polite' && x.description === 'stopped (exit 0)'));
+    await until(api.views.providers.tasks, 'polite exited 0', (r) => r.some((x) => x.label === POLITE && x.description === 'stopped (exit 0)'));
     prompter.done();
   });
 
   it('a stopped task reads the same in Tasks, Containers and both tooltips', async () => {
-    const t = row(api.views.providers.tasks, 'trapper');
-    const c = row(api.views.providers.containers, 'trapper');
+    const t = row(api.views.providers.tasks, TRAPPER);
+    const c = row(api.views.providers.containers, TRAPPER);
     assert.strictEqual(t?.description, 'stopped (exit 137)');
     assert.match(c?.description ?? '', /^stopped \(exit 137\) · /);
     assert.match(t?.tooltip ?? '', /\| State \| stopped \(exit 137\) \|/);
     assert.match(c?.tooltip ?? '', /\| Task \| stopped \(exit 137\) \|/);
     assert.match(t?.tooltip ?? '', /\| Exited \| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC[+-]\d\d:\d\d, (just now|\d+ \w+ ago) \|/);
-    for (const id of ['trapper', 'polite']) {
+    for (const id of [TRAPPER, POLITE]) {
       await ctr(['tasks', 'rm', id]);
       await ctr(['containers', 'rm', id]);
     }
-    await until(api.views.providers.containers, 'trapper and polite gone', (r) => !r.some((x) => x.label === 'trapper' || x.label === 'polite'));
+    await until(api.views.providers.containers, 'trapper and polite gone', (r) => !r.some((x) => x.label === TRAPPER || x.label === POLITE));
   });
 
   it('Exec… asks for the command and the mode, not for an exec id (generated)', async () => {
