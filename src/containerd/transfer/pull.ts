@@ -10,10 +10,12 @@ import { selectManifest } from '../registry/platform';
 import { hostPlatform } from '../registry/platform';
 import { DEFAULT_CERTS_DIR, isInsecure, isLoopbackHost } from '../registry/hosts';
 import { normalizeRegistryHost, type Credentials, type CredentialsProvider } from '../registry/credentials';
+import type { InsecureTokenRealmError } from '../registry/errors';
 import { parseReference } from '../registry/reference';
 import type { Index, Platform } from '../oci/image-types';
 import type { Image } from '../types';
 import type { PullOptions } from '../pull/pull';
+import { decideAuth } from './auth-policy';
 import { explainTransferError } from './errors';
 import { TransferProgressMapper, type RawTransferProgress } from './progress-map';
 import { TRANSFER_SERVICE, TransferStream, newStreamId, serviceRpc } from './streams';
@@ -25,7 +27,7 @@ const AUTH_RESPONSE = 'containerd.types.transfer.AuthResponse';
 const PROGRESS = 'containerd.types.transfer.Progress';
 
 /** What happened on the auth stream, for telling "log in" from "credentials rejected" afterwards. */
-export interface AuthLog { asked: number; answered: number }
+export interface AuthLog { asked: number; answered: number; refusal?: InsecureTokenRealmError }
 
 function protoPlatform(p: Platform): Record<string, unknown> {
   return { os: p.os, architecture: p.architecture, variant: p.variant ?? '' };
@@ -38,15 +40,15 @@ function authResponse(c: Credentials | undefined): Record<string, unknown> {
 }
 
 /** Answers every AuthRequest (one response each, as the daemon waits for it) until the stream ends. */
-async function serveAuth(stream: TransferStream, domain: string, provider: CredentialsProvider | undefined, log: AuthLog): Promise<void> {
-  const own = normalizeRegistryHost(domain);
+async function serveAuth(stream: TransferStream, domain: string, provider: CredentialsProvider | undefined, insecure: readonly string[] | undefined, log: AuthLog): Promise<void> {
   for (let m = await stream.next(); m; m = await stream.next()) {
     if (m.type !== AUTH_REQUEST) continue;
     log.asked++;
-    const host = normalizeRegistryHost(String(m.value.host ?? ''));
+    const www = Array.isArray(m.value.wwwauthenticate) ? m.value.wwwauthenticate.map(String) : [];
+    const decision = decideAuth({ host: String(m.value.host ?? ''), wwwauthenticate: www }, domain, insecure);
     let creds: Credentials | undefined;
-    // Another host (a redirect target, a mirror) gets nothing: credentials stay on their registry.
-    if (provider && host === own) creds = await Promise.resolve(provider(own)).catch(() => undefined);
+    if (decision.answer && provider) creds = await Promise.resolve(provider(normalizeRegistryHost(domain))).catch(() => undefined);
+    else if (!decision.answer && decision.refusal) log.refusal ??= decision.refusal;
     if (creds) log.answered++;
     stream.send(AUTH_RESPONSE, authResponse(creds));
   }
@@ -80,7 +82,7 @@ export async function transferPull(client: ContainerdClient, reference: string, 
     streams.push(auth);
     const progress = await TransferStream.open(client, newStreamId('progress'), signal, ackTimeout);
     streams.push(progress);
-    const side = [serveAuth(auth, ref.domain, credentials, authLog), readProgress(progress, mapper)];
+    const side = [serveAuth(auth, ref.domain, credentials, insecure, authLog), readProgress(progress, mapper)];
     side.forEach((p) => p.catch(() => undefined)); // a failed side stream shows as the Transfer call's error
 
     const platform = options.platform === undefined ? hostPlatform() : options.platform;
@@ -113,6 +115,8 @@ export async function transferPull(client: ContainerdClient, reference: string, 
     return image;
   } catch (e) {
     if (signal?.aborted) throw new CancelledError(`pull of ${name} cancelled`, { cause: e });
+    // Credentials held back from a plain-HTTP token realm explain the failure better than the daemon's 401.
+    if (authLog.refusal) throw authLog.refusal;
     throw explainTransferError(e, { reference: name, domain: ref.domain, repository: ref.path, credentialsGiven: authLog.answered > 0 });
   } finally {
     for (const s of streams) s.close();
