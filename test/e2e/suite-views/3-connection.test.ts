@@ -1,10 +1,17 @@
 // Connection states in a real VS Code: a missing socket explained in the views with its actions, the address
-// setting followed, and a daemon restart survived (reconnect with backoff, resubscribe, list again).
+// setting followed, a daemon restart survived (reconnect with backoff, resubscribe, list again), and permission
+// denied told apart (as nobody) and shown with its fix.
 import * as assert from 'assert';
+import { spawn } from 'child_process';
 import * as http from 'http';
+import * as path from 'path';
 import * as vscode from 'vscode';
+import { PERMISSION_FIX, SocketPermissionError } from '../../../src/containerd';
 import type { ExplorerApi } from '../../../src/extension';
 import type { ConnectionState } from '../../../src/views/connection/connection-manager';
+import type { PermissionFix } from '../../../src/views/connection/permission-fix';
+import { connectionNodes } from '../../../src/views/tree/connection-messages';
+import { bundled, NOBODY, setprivArgs, stageForUser } from '../../harness/unprivileged';
 import { ctr, ctrRun, daemonAddress, explorer, rows, until } from './env';
 import { IMAGE, RUNNING } from './fixture';
 import { ScriptedPrompter } from './scripted-prompter';
@@ -121,9 +128,45 @@ describe('views: connection states', () => {
     await ctr(['containers', 'rm', 'after-restart']);
   });
 
-  it('permission denied: shown with the concrete fix', function () {
-    // Root opens any socket, and this extension host runs as root. The real EACCES case is covered by the UI suite
-    // (a second code-server run as nobody, views.ui.ts) and in plain Node (test/integration/views-model.test.ts).
-    if (process.getuid?.() === 0) this.skip();
+  it('permission denied: told apart as nobody, with the concrete fix, and shown with its actions', async () => {
+    // This extension host runs as root, which opens any socket: the connection is tried as nobody (setpriv) with
+    // the extension's own ConnectionManager and fix, bundled and staged where nobody can read them. The UI suite
+    // (views.ui.ts) sees the same in a whole code-server run as nobody.
+    const socketPath = daemonAddress();
+    const probe = await permissionProbe(socketPath);
+    assert.strictEqual(probe.uid, NOBODY);
+    assert.deepStrictEqual([probe.kind, probe.problem, probe.retrying], ['failed', 'permission', false]);
+    assert.match(probe.message, new RegExp(`permission denied on containerd's socket ${socketPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.ok(probe.message.includes(PERMISSION_FIX), probe.message);
+    assert.match(probe.fix.short, /^nobody \(uid 65534\) is not in the socket's group root/);
+    assert.ok(probe.fix.steps.some((st) => st.command === 'sudo usermod -aG containerd nobody'), JSON.stringify(probe.fix.steps));
+    // That state, rendered by this window's Namespaces view: the problem first, then the fix, then the actions.
+    const state: ConnectionState = { kind: 'failed', target: { socketPath, source: 'setting' }, error: new SocketPermissionError(probe.message, socketPath), problem: 'permission', retrying: false };
+    const shown = rows(api.views.providers.namespaces, connectionNodes(state));
+    assert.deepStrictEqual([shown[0].label, shown[0].icon, shown[0].description], ['Permission denied on containerd\'s socket', 'error', socketPath]);
+    assert.match(shown[0].tooltip, /permission denied/);
+    assert.deepStrictEqual(shown.slice(-4).map((r) => r.label), ['Show the full fix…', 'Retry', 'Select Socket…', 'Open Settings']);
+    assert.strictEqual(api.connection.state.kind, 'connected', 'the probe did not disturb this window\'s connection');
   });
 });
+
+interface ProbeResult { kind: string; problem: string; retrying: boolean; message: string; uid: number; fix: PermissionFix }
+
+/** Runs test/integration/views-permission-probe (bundled, with this Node, staged for nobody) against `socketPath`. */
+async function permissionProbe(socketPath: string): Promise<ProbeResult> {
+  const staged = stageForUser([{ from: process.execPath, as: 'node' }, bundled(path.join(__dirname, '../../integration/views-permission-probe.js'), 'probe.js')], 'e2e-perm-probe');
+  try {
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn('setpriv', setprivArgs(staged.path('node'), [staged.path('probe.js'), socketPath]), { cwd: staged.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      let err = '';
+      child.stdout.on('data', (b: Buffer) => { text += b.toString(); });
+      child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`probe exited ${code}: ${err}${text}`))));
+    });
+    return JSON.parse(out.trim().split('\n').pop() ?? '{}') as ProbeResult;
+  } finally {
+    staged.remove();
+  }
+}
