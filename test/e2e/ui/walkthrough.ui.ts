@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
-import { buildImage, ctrImport, pushImage, startContainerd, startRegistry, type Daemon, type OciImage, type Registry } from '../../harness';
+import { buildImage, pushImage, startContainerd, startRegistry, type Daemon, type Registry } from '../../harness';
 import type { SuiteFixture } from '../runner/discover';
 import type { UiSession } from '../runner/run-ui';
 
@@ -17,14 +17,13 @@ const SERVER = '#!/bin/sh\necho "redis-server: Ready to accept connections tcp"\
 
 let daemon: Daemon | undefined;
 let registry: Registry | undefined;
-let image: OciImage | undefined;
 let reference = '';
 
 export async function setup(): Promise<SuiteFixture> {
   daemon = await startContainerd({ name: 'e2e-walk' });
   try {
     registry = await startRegistry();
-    image = buildImage({ cmd: ['redis-server'], layers: [{ files: { '/usr/local/bin/redis-server': { content: SERVER, mode: 0o755 } } }] });
+    const image = buildImage({ cmd: ['redis-server'], layers: [{ files: { '/usr/local/bin/redis-server': { content: SERVER, mode: 0o755 } } }] });
     await pushImage(registry.host, 'walkthrough/redis', '7', image);
     reference = `${registry.host}/walkthrough/redis:7`;
   } catch (e) {
@@ -77,46 +76,32 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = ST
   }
 }
 
-/** Through the extension's Pull Image…; only when that command has no handler in this build does the harness import the image (said in the log). */
-async function pull(ui: UiSession): Promise<string> {
+/** Through the extension's Pull Image…: a missing command, a question that never comes or a failed pull fails the walkthrough. */
+async function pull(ui: UiSession): Promise<void> {
   const row = ui.treeItem(new RegExp(reference.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   await ui.openPalette('Containerd: Pull Image…');
   const input = ui.page.locator('.quick-input-widget input.input').first();
   const dialog = ui.page.locator('.monaco-dialog-box').first();
-  // Either the pull flow asks for a reference, or VS Code says the command has no handler (a modal dialog).
-  let asked = false;
-  for (let i = 0; i < 50 && !asked; i++) {
+  // The pull flow asks for a reference; VS Code's modal dialog instead means the command has no handler.
+  await until('Pull Image… to ask for a reference', async () => {
     if (await dialog.isVisible()) {
-      console.log(`    Pull Image…: ${(await dialog.innerText()).replace(/\s+/g, ' ')}`);
       await ui.shot('pull-unavailable');
-      await ui.page.keyboard.press('Escape');
-      break;
+      throw new Error(`Pull Image… did not ask for a reference: ${(await dialog.innerText()).replace(/\s+/g, ' ')}`);
     }
     const placeholder = (await input.isVisible()) ? await input.getAttribute('placeholder') : null;
-    asked = placeholder !== null && !/name of a command/.test(placeholder);
-    if (!asked) await new Promise((r) => setTimeout(r, 100));
-  }
-  if (asked) {
-    await input.fill(reference);
-    await ui.shot('pull-reference');
-    await input.press('Enter');
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && !(await row.isVisible())) {
-      const errors = (await ui.notifications()).filter((n) => /fail|error|cannot|not found/i.test(n));
-      if (errors.length) { console.log(`    pull through the UI failed: ${errors.join(' | ')}`); break; }
-      // Further questions of the pull flow (platform…): take the default.
-      if (await ui.page.locator('.quick-input-widget').isVisible()) await ui.page.keyboard.press('Enter');
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    if (await row.isVisible()) return 'pulled through Pull Image…';
-    // The command exists: its failure is a failure of the walkthrough, not a reason to fall back.
-    throw new Error(`Pull Image… did not list ${reference} within 60 s; notifications: ${(await ui.notifications()).join(' | ')}`);
-  }
-  await ui.page.keyboard.press('Escape');
-  if (!daemon || !image) throw new Error('setup did not run');
-  await ctrImport(daemon, 'default', image, reference);
-  console.log('    Pull Image… is not available in this build: the image was imported by the test harness instead');
-  return 'imported by the harness (Pull Image… not available)';
+    return placeholder !== null && !/name of a command/.test(placeholder);
+  }, 10_000);
+  await input.fill(reference);
+  await ui.shot('pull-reference');
+  await input.press('Enter');
+  await until(`Pull Image… to list ${reference}`, async () => {
+    if (await row.isVisible()) return true;
+    const errors = (await ui.notifications()).filter((n) => /fail|error|cannot|not found/i.test(n));
+    if (errors.length) throw new Error(`Pull Image… failed: ${errors.join(' | ')}`);
+    // Further questions of the pull flow (platform…): take the default.
+    if (await ui.page.locator('.quick-input-widget').isVisible()) await ui.page.keyboard.press('Enter');
+    return false;
+  }, 60_000);
 }
 
 export async function run(ui: UiSession): Promise<void> {
@@ -125,9 +110,9 @@ export async function run(ui: UiSession): Promise<void> {
   await ui.treeItem(/^default/).first().waitFor({ state: 'visible', timeout: STEP_MS });
   await ui.shot('explorer');
 
-  const how = await pull(ui);
+  await pull(ui);
   await ui.treeItem(new RegExp(`${reference.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)).first().waitFor({ state: 'visible', timeout: STEP_MS });
-  console.log(`    image ${reference}: ${how}`);
+  console.log(`    image ${reference}: pulled through Pull Image…`);
   await ui.shot('image-listed');
 
   await ui.openPalette('Containerd: Create Container…');
