@@ -23,8 +23,8 @@ export class LeasesService {
   async create(options: LeaseOptions = {}, opts?: CallOptions): Promise<Lease> {
     const id = options.id ?? `containerd-explorer-${Date.now()}-${randomBytes(4).toString('hex')}`;
     const l: Record<string, string> = { ...options.labels };
-    // Whole seconds, as Go's time.RFC3339 writes it.
-    if (options.expiresInMs) l[GC_EXPIRE_LABEL] = new Date(Date.now() + options.expiresInMs).toISOString().replace(/\.\d+Z$/, 'Z');
+    // RFC 3339 (Go's parser takes the milliseconds too).
+    if (options.expiresInMs) l[GC_EXPIRE_LABEL] = new Date(Date.now() + options.expiresInMs).toISOString();
     const res = await this.rpc.unary<{ lease: RawLease }>('Create', { id, labels: l }, opts, 'leases.create');
     return toLease(res.lease);
   }
