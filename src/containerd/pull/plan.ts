@@ -1,6 +1,7 @@
 // The metadata half of a pull: from the resolved descriptor down through index and manifests to configs,
 // choosing platforms, storing each document with the GC labels containerd would give it.
 import { InvalidArgumentError } from '../errors';
+import { distributionSource, priorSource, recordSource } from '../images/distribution-source';
 import { childGcLabels } from '../images/gc-labels';
 import type { Descriptor, ImageConfig, Index, Manifest, Platform } from '../oci/image-types';
 import { hostPlatform, selectManifest, selectManifests } from '../registry/platform';
@@ -20,6 +21,17 @@ export interface PlannedImage {
 
 const MAX_INDEX_DEPTH = 4;
 
+/**
+ * Stores a document and then merges this repository into its distribution-source label, as containerd's
+ * AppendDistributionSourceLabel handler does after each fetch (the store alone would overwrite the label).
+ */
+export async function withSourceLabel(ctx: StoreContext, desc: Descriptor, store: () => Promise<void>): Promise<void> {
+  const source = distributionSource(ctx.ref.domain, ctx.ref.path);
+  const prior = await priorSource(ctx.leased, desc.digest, source, { signal: ctx.signal });
+  await store();
+  await recordSource(ctx.leased, desc.digest, source, prior, { signal: ctx.signal });
+}
+
 /** Reads the config and checks it agrees with the manifest before anything is downloaded. */
 async function planManifest(ctx: StoreContext, desc: Descriptor, manifest: Manifest): Promise<Omit<PlannedImage, 'unpack'>> {
   const bytes = await ctx.registry.fetchBlobBytes(ctx.ref, manifest.config, { signal: ctx.signal });
@@ -33,7 +45,7 @@ async function planManifest(ctx: StoreContext, desc: Descriptor, manifest: Manif
   if (diffIds.length !== manifest.layers.length) {
     throw new InvalidArgumentError(`image ${ctx.ref} is inconsistent: its config lists ${diffIds.length} layers, its manifest ${manifest.layers.length}`);
   }
-  await storeSmallBlob(ctx, manifest.config, bytes, {});
+  await withSourceLabel(ctx, manifest.config, () => storeSmallBlob(ctx, manifest.config, bytes, {}));
   return { manifestDescriptor: desc, manifest, config };
 }
 
@@ -45,7 +57,7 @@ export async function planImages(ctx: StoreContext, desc: Descriptor, platform: 
   const fetched = await ctx.registry.fetchManifest(ctx.ref, desc, { signal: ctx.signal });
   if (fetched.kind === 'manifest') {
     const planned = await planManifest(ctx, fetched.descriptor, fetched.manifest);
-    await storeSmallBlob(ctx, fetched.descriptor, fetched.bytes, childGcLabels(fetched.mediaType, fetched.manifest));
+    await withSourceLabel(ctx, fetched.descriptor, () => storeSmallBlob(ctx, fetched.descriptor, fetched.bytes, childGcLabels(fetched.mediaType, fetched.manifest)));
     return [{ ...planned, unpack: true }];
   }
   if (depth >= MAX_INDEX_DEPTH) throw new RegistryHttpError(ctx.ref.domain, 200, undefined, `image index ${desc.digest} nests too deeply`);
@@ -54,8 +66,9 @@ export async function planImages(ctx: StoreContext, desc: Descriptor, platform: 
   if (chosen.length === 0) throw new RegistryHttpError(ctx.ref.domain, 200, undefined, `image index ${desc.digest} lists no runnable image`);
   const out: PlannedImage[] = [];
   for (const child of chosen) out.push(...await planImages(ctx, child, platform, depth + 1));
-  // As containerd: the index references only the children it fetched, numbered in that order.
-  await storeSmallBlob(ctx, fetched.descriptor, fetched.bytes, childGcLabels(fetched.mediaType, { ...index, manifests: chosen }));
+  // As containerd (SetChildrenLabels runs before the platform filter): the index references all its manifests,
+  // fetched or not; GC skips the digests that are not in the store.
+  await withSourceLabel(ctx, fetched.descriptor, () => storeSmallBlob(ctx, fetched.descriptor, fetched.bytes, childGcLabels(fetched.mediaType, index)));
   if (platform === 'all') {
     // Unpack only what this host runs: the best host match among the fetched entries.
     const best = selectManifests({ ...index, manifests: chosen }, hostPlatform())[0];

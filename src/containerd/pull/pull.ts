@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { ContainerdClient } from '../client';
 import { CancelledError, ContainerdError, NotFoundError, ResourceExhaustedError } from '../errors';
-import { distributionSourceLabel } from '../images/gc-labels';
+import { distributionSourceLabel } from '../images/distribution-source';
 import { unpackImage } from '../images/unpack';
 import { PULL_IMAGE_LABEL, PULL_LEASE_MAX_AGE_MS, PULL_LEASE_PREFIX, holdLease, leaseOwnerLabels } from '../services/leases';
 import type { Descriptor } from '../oci/image-types';
@@ -16,7 +16,7 @@ import { hostPlatform } from '../registry/platform';
 import { parseReference } from '../registry/reference';
 import type { Image } from '../types';
 import { Limiter } from './limiter';
-import { type PlannedImage, type PlatformChoice, planImages } from './plan';
+import { type PlannedImage, type PlatformChoice, planImages, withSourceLabel } from './plan';
 import { ProgressTracker, type ProgressListener } from './progress';
 import { type StoreContext, ingestRef, storeStreamedBlob } from './store-blob';
 
@@ -121,7 +121,7 @@ export async function pull(client: ContainerdClient, reference: string, options:
     const limiter = new Limiter(options.concurrency ?? DEFAULT_PULL_CONCURRENCY);
     const fetches = new Map<string, Promise<void>>();
     for (const l of layers.values()) {
-      const p = limiter.run(() => (signal.aborted ? Promise.reject(signal.reason) : storeStreamedBlob(ctx, l)));
+      const p = limiter.run(() => (signal.aborted ? Promise.reject(signal.reason) : withSourceLabel(ctx, l, () => storeStreamedBlob(ctx, l))));
       // The first failure stops the other downloads and the unpack.
       p.catch(failed);
       fetches.set(l.digest, p);
