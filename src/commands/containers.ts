@@ -43,7 +43,7 @@ export async function deleteContainer(client: ContainerdClient, id: string): Pro
   await removeTask(client, id);
   await client.containers.delete(id).catch(ignoreNotFound);
   if (record.snapshotKey) {
-    await client.withSnapshotter(record.snapshotter || 'overlayfs').snapshots.remove(record.snapshotKey).catch(ignoreNotFound);
+    await client.withSnapshotter(record.snapshotter || client.snapshotter).snapshots.remove(record.snapshotKey).catch(ignoreNotFound);
   }
 }
 

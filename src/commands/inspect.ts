@@ -42,7 +42,7 @@ export async function containerDocument(client: ContainerdClient, id: string): P
     if (!(e instanceof NotFoundError)) throw e;
   }
   let snapshot: unknown = null;
-  if (c.snapshotKey) snapshot = await client.withSnapshotter(c.snapshotter || 'overlayfs').snapshots.stat(c.snapshotKey).catch((e: unknown) => ({ error: (e as Error).message }));
+  if (c.snapshotKey) snapshot = await client.withSnapshotter(c.snapshotter || client.snapshotter).snapshots.stat(c.snapshotKey).catch((e: unknown) => ({ error: (e as Error).message }));
   const { spec, ...record } = c;
   return {
     ...record, namespace: client.namespace, createdAt: c.createdAt?.toISOString(), updatedAt: c.updatedAt?.toISOString(),

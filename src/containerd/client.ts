@@ -78,7 +78,8 @@ export class ContainerdClient {
   get address(): string { return this.connection.address; }
 
   private rpc(name: ServiceName): Rpc {
-    return new Rpc(this.connection.client(name), name, this.namespace, this.connection.unaryTimeoutMs, this.lease);
+    const socketPath = (): string | undefined => (this.connection.isClosed ? undefined : this.connection.socketPath);
+    return new Rpc(this.connection.client(name), name, this.namespace, this.connection.unaryTimeoutMs, this.lease, socketPath);
   }
 
   private cache = new Map<string, unknown>();
@@ -92,7 +93,7 @@ export class ContainerdClient {
   get introspection(): IntrospectionService { return this.svc('introspection', () => new IntrospectionService(this.rpc('introspection'))); }
   get namespaces(): NamespacesService { return this.svc('namespaces', () => new NamespacesService(this.rpc('namespaces'))); }
   get images(): ImagesService { return this.svc('images', () => new ImagesService(this.rpc('images'))); }
-  get containers(): ContainersService { return this.svc('containers', () => new ContainersService(this.rpc('containers'), this.rpc('tasks'))); }
+  get containers(): ContainersService { return this.svc('containers', () => new ContainersService(this.rpc('containers'), this.rpc('tasks'), this.snapshotter)); }
   get tasks(): TasksService { return this.svc('tasks', () => new TasksService(this.rpc('tasks'))); }
   get content(): ContentService { return this.svc('content', () => new ContentService(this.rpc('content'))); }
   get snapshots(): SnapshotsService { return this.svc('snapshots', () => new SnapshotsService(this.rpc('snapshots'), this.snapshotter)); }

@@ -14,7 +14,7 @@ export interface ConnectOptions {
   timeoutMs?: number;
   /** Ask containerd's version before returning (default true), so a bad socket fails here with a clear error. */
   verify?: boolean;
-  /** Snapshotter for snapshot calls (default overlayfs). */
+  /** Snapshotter for snapshot calls (default overlayfs; daemonCapabilities() says which one the daemon can use). */
   snapshotter?: string;
 }
 

@@ -35,7 +35,12 @@ export {
   pull, ingestRef, DEFAULT_PULL_CONCURRENCY,
   type PullOptions, type PullProgress, type PullPhase, type BlobProgress, type BlobState, type UnpackState, type PlatformChoice,
 } from './pull';
-export { choosePullMethod, transferPull, transferSupport, type ChosenPullMethod, type PullMethod, type TransferSupport } from './transfer';
+export { choosePullMethod, pullMethodFor, transferPull, transferSupport, type ChosenPullMethod, type PullMethod, type TransferSupport } from './transfer';
+export { capabilitiesOf, daemonCapabilities, type DaemonCapabilities } from './capabilities';
+export {
+  push, DEFAULT_PUSH_CONCURRENCY,
+  type PushOptions, type PushProgress, type PushPhase, type PushBlobProgress, type PushBlobState,
+} from './push';
 export { removeImage, tagImage, normalizeImageName, imageNameProblem, type RemoveImageOptions } from './images/manage';
 export { importArchive, type ImportArchiveOptions, type TransferProgress } from './images/archive-import';
 export { exportImages, type ExportOptions } from './images/archive-export';

@@ -3,6 +3,7 @@ import type { Rpc, CallOptions } from '../grpc/rpc';
 import { jsonAny, labels, parseJsonAny, toDate, type RawAny, type RawTimestamp } from '../grpc/convert';
 import { FailedPreconditionError, NotFoundError, UnimplementedError } from '../errors';
 import { validateIdentifier } from '../identifiers';
+import { DEFAULT_SNAPSHOTTER } from './snapshots';
 import type { Container } from '../types';
 
 export const SPEC_TYPE_URL = 'types.containerd.io/opencontainers/runtime-spec/1/Spec';
@@ -42,7 +43,8 @@ export interface ContainerUpdate { labels?: Record<string, string>; image?: stri
 
 export class ContainersService {
   /** `tasks`: the Tasks service's Rpc, so delete can refuse while the container has a task (see delete). */
-  constructor(private readonly rpc: Rpc, private readonly tasks?: Rpc) {}
+  /** `snapshotter`: for a record with a snapshot key but no snapshotter (the client's, from the daemon's capabilities). */
+  constructor(private readonly rpc: Rpc, private readonly tasks?: Rpc, private readonly snapshotter = DEFAULT_SNAPSHOTTER) {}
 
   /**
    * Lists containers through ListStream (one message per container, so no 16 MiB response limit), falling back
@@ -78,7 +80,7 @@ export class ContainersService {
         ...(c.runtimeOptions ? { options: { type_url: c.runtimeOptions.typeUrl, value: Buffer.from(c.runtimeOptions.value) } } : {}),
       },
       spec: jsonAny(SPEC_TYPE_URL, c.spec),
-      snapshotter: c.snapshotter ?? (c.snapshotKey ? 'overlayfs' : ''), snapshot_key: c.snapshotKey ?? '',
+      snapshotter: c.snapshotter ?? (c.snapshotKey ? this.snapshotter : ''), snapshot_key: c.snapshotKey ?? '',
     };
     const res = await this.rpc.unary<{ container: RawContainer }>('Create', { container }, opts, `containers.create "${c.id}"`);
     return toContainer(res.container);

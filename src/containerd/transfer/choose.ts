@@ -1,4 +1,5 @@
 // Which pull a `pull()` call runs: containerd's Transfer service (server-side, 2.x) or the client-side pull.
+import { type TransferSupport } from '../capabilities';
 import type { ContainerdClient } from '../client';
 import { UnimplementedError } from '../errors';
 import type { CallOptions } from '../grpc/rpc';
@@ -11,12 +12,13 @@ export interface ChosenPullMethod {
 }
 
 /**
- * `client` never asks the daemon; `auto` takes Transfer when the daemon offers it and is 2.x or newer;
- * `transfer` insists, and fails with UnimplementedError when the daemon has no Transfer service.
+ * The choice for a daemon whose support is known (pure: the status bar shows it without a pull). `client` never
+ * needs the daemon; `auto` takes Transfer when offered on 2.x or newer; `transfer` insists, and fails with
+ * UnimplementedError when the daemon has no Transfer service.
  */
-export async function choosePullMethod(client: ContainerdClient, method: PullMethod = 'auto', opts?: CallOptions): Promise<ChosenPullMethod> {
+export function pullMethodFor(method: PullMethod, support: TransferSupport | undefined): ChosenPullMethod {
   if (method === 'client') return { method: 'client', reason: 'client-side pull requested' };
-  const support = await transferSupport(client, opts);
+  if (!support) throw new Error('pullMethodFor: the daemon\'s Transfer support is needed for "auto" and "transfer"');
   if (method === 'transfer') {
     if (!support.offered) {
       throw new UnimplementedError(`${support.reason ?? `containerd ${support.version} has no Transfer service`}: pull with the client-side method instead (method "client" or "auto", setting containerd.pullMethod)`);
@@ -25,4 +27,9 @@ export async function choosePullMethod(client: ContainerdClient, method: PullMet
   }
   if (support.preferred) return { method: 'transfer', reason: `containerd ${support.version} pulls server-side (Transfer service)` };
   return { method: 'client', reason: support.reason ?? `containerd ${support.version}` };
+}
+
+/** Asks the daemon when the method depends on it, then decides as pullMethodFor. */
+export async function choosePullMethod(client: ContainerdClient, method: PullMethod = 'auto', opts?: CallOptions): Promise<ChosenPullMethod> {
+  return pullMethodFor(method, method === 'client' ? undefined : await transferSupport(client, opts));
 }

@@ -2,8 +2,8 @@
 // failed (with the typed problem). When the daemon goes away it reconnects with backoff, quietly: one log line
 // per distinct problem, never a popup, never an unhandled rejection. Free of `vscode`.
 import {
-  connect, ConnectionError, ContainerdError, SocketPermissionError, sweepStalePullLeases, UnavailableError, UnknownError,
-  type ContainerdClient, type DaemonVersion, type SocketProblem,
+  capabilitiesOf, connect, ConnectionError, ContainerdError, daemonCapabilities, SocketPermissionError, sweepStalePullLeases, UnavailableError, UnknownError,
+  type ContainerdClient, type DaemonCapabilities, type DaemonVersion, type SocketProblem,
 } from '../../containerd';
 import { Emitter, nextEvent, type Event } from '../model/emitter';
 import { describeAddress, type ResolvedAddress } from './address-source';
@@ -14,7 +14,7 @@ export type ConnectionProblem = SocketProblem | 'unknown';
 export type ConnectionState =
   | { kind: 'idle' }
   | { kind: 'connecting'; target: ResolvedAddress; attempt: number; reconnecting: boolean; lastError?: ContainerdError }
-  | { kind: 'connected'; target: ResolvedAddress; client: ContainerdClient; version: DaemonVersion; epoch: number }
+  | { kind: 'connected'; target: ResolvedAddress; client: ContainerdClient; version: DaemonVersion; capabilities: DaemonCapabilities; epoch: number }
   | { kind: 'failed'; target: ResolvedAddress; error: ContainerdError; problem: ConnectionProblem; retrying: boolean };
 
 export interface ConnectionManagerOptions {
@@ -151,13 +151,17 @@ export class ConnectionManager {
       this.setState({ kind: 'connecting', target, attempt: this.attempt, reconnecting, ...(this.current.kind === 'failed' ? { lastError: this.current.error } : {}) });
     }
     connect({ address: target.socketPath, timeoutMs: this.options.timeoutMs ?? 30_000 }).then(
-      (client) => {
-        if (gen !== this.generation || this.disposed) { client.close(); return; }
-        const version = client.daemonVersion ?? { version: 'unknown', revision: '' };
+      async (connected) => {
+        if (gen !== this.generation || this.disposed) { connected.close(); return; }
+        const version = connected.daemonVersion ?? { version: 'unknown', revision: '' };
+        const capabilities = await this.capabilities(connected, version);
+        if (gen !== this.generation || this.disposed) { connected.close(); return; }
+        // Snapshot calls of every view and command go to the snapshotter the daemon can use.
+        const client = capabilities.defaultSnapshotter === connected.snapshotter ? connected : connected.withSnapshotter(capabilities.defaultSnapshotter);
         this.attempt = 0;
         this.lastLogged = '';
-        this.options.log.info(`Connected to containerd ${version.version} at ${describeAddress(target)}`);
-        this.setState({ kind: 'connected', target, client, version, epoch: ++this.epoch });
+        this.options.log.info(`Connected to containerd ${version.version} at ${describeAddress(target)}: snapshotter ${capabilities.defaultSnapshotter} (${capabilities.snapshotterReason}); ${capabilities.transfer.offered ? 'Transfer service offered' : 'no Transfer service'}`);
+        this.setState({ kind: 'connected', target, client, version, capabilities, epoch: ++this.epoch });
         this.sweepPullLeases(client, gen);
       },
       (e: unknown) => {
@@ -165,6 +169,16 @@ export class ConnectionManager {
         this.fail(target, asContainerdError(e), reconnecting);
       },
     );
+  }
+
+  /** The daemon's capabilities; if Introspection fails, what its version alone implies (logged, not fatal). */
+  private async capabilities(client: ContainerdClient, version: DaemonVersion): Promise<DaemonCapabilities> {
+    try {
+      return await daemonCapabilities(client, { timeoutMs: 10_000 });
+    } catch (e) {
+      this.options.log.warn(`Could not read containerd's plugins (Introspection): ${e instanceof Error ? e.message : String(e)}; assuming overlayfs and the client-side pull`);
+      return capabilitiesOf(version, []);
+    }
   }
 
   /** At every (re)connect: leases of pulls that containerd's restart (or a closed window) interrupted pin space for 24 h. */
