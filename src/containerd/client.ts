@@ -78,8 +78,7 @@ export class ContainerdClient {
   get address(): string { return this.connection.address; }
 
   private rpc(name: ServiceName): Rpc {
-    const socketPath = (): string | undefined => (this.connection.isClosed ? undefined : this.connection.socketPath);
-    return new Rpc(this.connection.client(name), name, this.namespace, this.connection.unaryTimeoutMs, this.lease, socketPath);
+    return new Rpc(this.connection.client(name), name, this.namespace, this.connection.unaryTimeoutMs, this.lease);
   }
 
   private cache = new Map<string, unknown>();
