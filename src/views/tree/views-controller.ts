@@ -26,7 +26,8 @@ export interface ExplorerViewsDeps extends ViewDeps { hub: EventHub }
 export class ExplorerViews implements vscode.Disposable {
   readonly providers: { namespaces: NamespacesProvider; images: ImagesProvider; containers: ContainersProvider; tasks: TasksProvider };
   readonly treeViews: Record<ViewName, vscode.TreeView<ExplorerNode>>;
-  private readonly statusBar: ConnectionStatusBar;
+  /** Public for tests (what the status bar shows). */
+  readonly statusBar: ConnectionStatusBar;
   private readonly disposables: vscode.Disposable[] = [];
   private detailsFor: string | undefined;
 
