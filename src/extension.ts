@@ -2,6 +2,7 @@
 // context.subscriptions; nothing here lets an error escape into the extension host.
 import * as vscode from 'vscode';
 import { UnavailableError } from './containerd';
+import { registerCheckSetupCommand } from './commands/check-setup';
 import { registerConnectionCommands } from './commands/connection';
 import { registerContainerCommands } from './commands/containers';
 import type { CommandDeps } from './commands/context';
@@ -19,7 +20,9 @@ import { resolveAddress } from './views/connection/address-source';
 import { ConnectionManager } from './views/connection/connection-manager';
 import { EventHub } from './views/events/event-hub';
 import { ExplorerModel } from './views/model/explorer-model';
+import { createDaemonView, type DaemonView } from './views/tree/daemon-provider';
 import { ExplorerViews } from './views/tree/views-controller';
+import { registerWalkthrough } from './views/walkthrough';
 
 /** What activate() returns: used by the in-host tests and the benchmarks. */
 export interface ExplorerApi {
@@ -28,6 +31,7 @@ export interface ExplorerApi {
   hub: EventHub;
   active: ActiveNamespace;
   views: ExplorerViews;
+  daemon: DaemonView;
   documents: ContainerdDocuments;
   /** Replaces the dialogs and pickers commands use (tests); undefined restores VS Code's own. */
   setPrompter(p: Prompter | undefined): void;
@@ -58,9 +62,10 @@ function compose(context: vscode.ExtensionContext, log: vscode.LogOutputChannel)
   const hub = new EventHub(connection, model, log);
   const active = new ActiveNamespace(context.globalState);
   const views = new ExplorerViews({ connection, model, active, hub });
+  const daemon = createDaemonView(connection, log);
   const documents = new ContainerdDocuments();
   let prompter: Prompter = vscodePrompter;
-  context.subscriptions.push(connection, model, hub, active, views, documents,
+  context.subscriptions.push(connection, model, hub, active, views, daemon, documents, ...registerWalkthrough(hub),
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, documents),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('containerd.address')) connection.restart();
@@ -76,12 +81,13 @@ function compose(context: vscode.ExtensionContext, log: vscode.LogOutputChannel)
     ...registerTaskCommands(deps),
     ...registerInspectCommands(deps, documents),
     ...registerMetricsCommands(deps, documents),
+    ...registerCheckSetupCommand(deps, documents),
     // Filled by the run and pull work: they register their own command handlers through these hooks.
     ...registerRunCommands(context, deps),
     ...registerPullCommands(context, deps),
   );
   return {
-    connection, model, hub, active, views, documents,
+    connection, model, hub, active, views, daemon, documents,
     setPrompter: (p) => { prompter = p ?? vscodePrompter; },
   };
 }

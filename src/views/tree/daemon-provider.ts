@@ -1,0 +1,100 @@
+// The Daemon view (`containerd.daemon`): the rows of daemon-rows.ts as a tree, refreshed whenever the DaemonModel
+// changes (connect, reconnect, restart, Refresh). Tooltips are built on hover from the row's facts.
+import * as vscode from 'vscode';
+import type { ConnectionManager } from '../connection/connection-manager';
+import type { Logger } from '../connection/logger';
+import { DaemonModel } from '../model/daemon-model';
+import { daemonRows, type DaemonRow } from '../model/daemon-rows';
+import { factTable, md } from './base-provider';
+
+export const DAEMON_VIEW_ID = 'containerd.daemon';
+
+export class DaemonTreeProvider implements vscode.TreeDataProvider<DaemonRow>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<DaemonRow | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private roots: DaemonRow[] = [];
+  private readonly parents = new Map<string, DaemonRow>();
+  private readonly sub: { dispose(): void };
+
+  constructor(readonly model: DaemonModel) {
+    this.rebuild();
+    this.sub = model.onDidChange(() => { this.rebuild(); this.emitter.fire(undefined); });
+  }
+
+  /** The rows on screen now (tests read them). */
+  get rows(): DaemonRow[] { return this.roots; }
+
+  private rebuild(): void {
+    this.roots = daemonRows(this.model.snapshot);
+    this.parents.clear();
+    const walk = (rows: DaemonRow[], parent?: DaemonRow): void => {
+      for (const r of rows) {
+        if (parent) this.parents.set(r.key, parent);
+        if (r.children) walk(r.children, r);
+      }
+    };
+    walk(this.roots);
+  }
+
+  getTreeItem(row: DaemonRow): vscode.TreeItem {
+    const state = row.children
+      ? (row.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed)
+      : vscode.TreeItemCollapsibleState.None;
+    const item = new vscode.TreeItem(row.label, state);
+    item.id = `daemon:${row.key}`;
+    item.description = row.description;
+    item.iconPath = new vscode.ThemeIcon(row.icon, row.color ? new vscode.ThemeColor(row.color) : undefined);
+    item.contextValue = `daemon.${row.key.split(':')[0]}`;
+    return item;
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, row: DaemonRow): vscode.TreeItem {
+    if (item.tooltip) return item;
+    const parts = [row.note ? md(row.note) : '', factTable((row.facts ?? []).map(([k, v]) => [md(k), v === undefined ? undefined : md(v)]))];
+    const text = parts.filter(Boolean).join('\n\n');
+    if (text) item.tooltip = new vscode.MarkdownString(text);
+    return item;
+  }
+
+  getChildren(row?: DaemonRow): DaemonRow[] { return row ? row.children ?? [] : this.roots; }
+
+  getParent(row: DaemonRow): DaemonRow | undefined { return this.parents.get(row.key); }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.emitter.dispose();
+  }
+}
+
+export interface DaemonView extends vscode.Disposable {
+  model: DaemonModel;
+  provider: DaemonTreeProvider;
+  treeView: vscode.TreeView<DaemonRow>;
+}
+
+/** Creates the model, the tree and its Refresh command (`containerd.refreshDaemon`). */
+export function createDaemonView(connection: ConnectionManager, log: Logger): DaemonView {
+  const model = new DaemonModel(connection, {
+    failed: (e, client) => {
+      connection.reportFailure(e, client);
+      log.warn(`Daemon view: could not ask containerd about itself: ${e instanceof Error ? e.message : String(e)}`);
+    },
+  });
+  const provider = new DaemonTreeProvider(model);
+  const treeView = vscode.window.createTreeView(DAEMON_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
+  const update = (): void => {
+    const s = model.snapshot;
+    treeView.description = s.info ? `containerd ${s.info.version}` : undefined;
+  };
+  update();
+  const subs = [
+    model.onDidChange(update),
+    // Shown on its own (the other views collapsed or moved away), the view still needs a connection.
+    treeView.onDidChangeVisibility(() => { if (treeView.visible) connection.start(); }),
+    vscode.commands.registerCommand('containerd.refreshDaemon', () => model.refresh()),
+  ];
+  return {
+    model, provider, treeView,
+    dispose: () => { for (const s of subs) s.dispose(); treeView.dispose(); provider.dispose(); model.dispose(); },
+  };
+}
