@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { UnavailableError } from './containerd';
 import { registerCheckSetupCommand } from './commands/check-setup';
+import { registerCheckSetupCommand } from './commands/check-setup';
 import { registerConnectionCommands } from './commands/connection';
 import { registerContainerCommands } from './commands/containers';
 import type { CommandDeps } from './commands/context';
@@ -81,6 +82,7 @@ function compose(context: vscode.ExtensionContext, log: vscode.LogOutputChannel)
     ...registerTaskCommands(deps),
     ...registerInspectCommands(deps, documents),
     ...registerMetricsCommands(deps, documents),
+    ...registerCheckSetupCommand(deps, documents),
     ...registerCheckSetupCommand(deps, documents),
     // Filled by the run and pull work: they register their own command handlers through these hooks.
     ...registerRunCommands(context, deps),

@@ -37,6 +37,7 @@ export {
 } from './pull';
 export { choosePullMethod, pullMethodFor, transferPull, transferSupport, type ChosenPullMethod, type PullMethod, type TransferSupport } from './transfer';
 export { capabilitiesOf, daemonCapabilities, type DaemonCapabilities } from './capabilities';
+export { runDoctor, renderDoctorReport, summaryLine, parseSystemctlShow, judgeSystemdUnit, execRunner, DEFAULT_CONFIG_PATH, type DoctorReport, type DoctorOptions, type CheckResult, type CheckStatus, type CommandRunner, type DaemonFacts } from './doctor';
 export { removeImage, tagImage, normalizeImageName, imageNameProblem, type RemoveImageOptions } from './images/manage';
 export { importArchive, type ImportArchiveOptions, type TransferProgress } from './images/archive-import';
 export { exportImages, type ExportOptions } from './images/archive-export';

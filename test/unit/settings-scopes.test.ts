@@ -16,6 +16,7 @@ const MACHINE: Record<string, string> = {
   'containerd.insecureRegistries': 'what we trust: a workspace could turn TLS off for a registry',
   'containerd.stopTimeoutSeconds': 'how we stop things: a workspace could make Stop SIGKILL at once',
   'containerd.pullMethod': 'where registry credentials go: a workspace could hand them to the daemon (Transfer) or keep them from it',
+  'containerd.configPath': 'what Check Setup reads and tells you to edit: a workspace could point it at a file of its choosing',
 };
 
 /** Settings a workspace may override, and why that is harmless. */
