@@ -38,6 +38,10 @@ export {
 export { choosePullMethod, pullMethodFor, transferPull, transferSupport, type ChosenPullMethod, type PullMethod, type TransferSupport } from './transfer';
 export { capabilitiesOf, daemonCapabilities, type DaemonCapabilities } from './capabilities';
 export { runDoctor, renderDoctorReport, summaryLine, parseSystemctlShow, judgeSystemdUnit, execRunner, DEFAULT_CONFIG_PATH, type DoctorReport, type DoctorOptions, type CheckResult, type CheckStatus, type CommandRunner, type DaemonFacts } from './doctor';
+export {
+  push, DEFAULT_PUSH_CONCURRENCY,
+  type PushOptions, type PushProgress, type PushPhase, type PushBlobProgress, type PushBlobState,
+} from './push';
 export { removeImage, tagImage, normalizeImageName, imageNameProblem, type RemoveImageOptions } from './images/manage';
 export { importArchive, type ImportArchiveOptions, type TransferProgress } from './images/archive-import';
 export { exportImages, type ExportOptions } from './images/archive-export';

@@ -30,7 +30,8 @@ const SERVICE = 'test';
 /** Forwards a request to `upstream` and streams the answer back (headers and status untouched). */
 export function proxyRequest(upstream: string, req: http.IncomingMessage, res: http.ServerResponse, path = req.url ?? '/'): void {
   const target = new URL(path, upstream);
-  const headers = { ...req.headers, host: target.host };
+  // distribution builds upload Locations from X-Forwarded-Host: pushes then come back through this front.
+  const headers = { ...req.headers, host: target.host, 'x-forwarded-host': req.headers.host ?? target.host };
   delete headers.authorization;
   const up = http.request(target, { method: req.method, headers }, (ures) => {
     res.writeHead(ures.statusCode ?? 502, ures.headers);
@@ -52,20 +53,23 @@ export function repositoryOf(path: string): string | undefined {
 }
 
 export async function startTokenServer(opts: TokenServerOptions): Promise<TokenServer> {
-  const tokens = new Map<string, { repos: Set<string>; expires: number }>();
+  const tokens = new Map<string, { repos: Set<string>; pushRepos: Set<string>; expires: number }>();
   const stats = { tokenRequests: 0, tokensIssued: 0, proxied: 0, challenged: 0 };
   let realm = '';
 
   const issue = (res: http.ServerResponse, scopes: string[], user: string | undefined): void => {
     const repos = new Set<string>();
+    const pushRepos = new Set<string>();
     for (const s of scopes) {
       const [type, name, actions] = s.split(':');
       const allowed = user !== undefined || (opts.publicPrefix !== undefined && name?.startsWith(opts.publicPrefix));
       if (type === 'repository' && actions?.split(',').includes('pull') && allowed) repos.add(name);
+      // Pushing takes credentials, never the public prefix.
+      if (type === 'repository' && actions?.split(',').includes('push') && user !== undefined) pushRepos.add(name);
     }
     const token = randomBytes(16).toString('hex');
     const ttl = opts.tokenTtlSeconds ?? 300;
-    tokens.set(token, { repos, expires: Date.now() + ttl * 1000 });
+    tokens.set(token, { repos, pushRepos, expires: Date.now() + ttl * 1000 });
     stats.tokensIssued++;
     const body = JSON.stringify({ token, access_token: token, expires_in: ttl, issued_at: new Date().toISOString() });
     res.writeHead(200, { 'content-type': 'application/json' }).end(body);
@@ -108,10 +112,12 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
     const repo = repositoryOf(url.pathname);
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const grant = token ? tokens.get(token) : undefined;
-    const ok = grant !== undefined && grant.expires > Date.now() && (repo === undefined || grant.repos.has(repo));
+    // Writes (uploads, mounts, manifest PUTs) need a token with push on the repository, as distribution's.
+    const write = req.method !== 'GET' && req.method !== 'HEAD';
+    const ok = grant !== undefined && grant.expires > Date.now() && (repo === undefined || (write ? grant.pushRepos : grant.repos).has(repo));
     if (!ok) {
       stats.challenged++;
-      const scope = repo ? `,scope="repository:${repo}:pull"` : '';
+      const scope = repo ? `,scope="repository:${repo}:${write ? 'pull,push' : 'pull'}"` : '';
       sendError(res, 401, 'UNAUTHORIZED', 'authentication required', {
         'www-authenticate': `Bearer realm="${realm}",service="${SERVICE}"${scope}`,
       });

@@ -108,6 +108,10 @@ export interface AuthContext {
   host: RegistryHost;
   /** Repository path, for the default scope `repository:<path>:pull` and for messages. */
   repository: string;
+  /** Actions asked on the repository (default `pull`; a push asks `pull,push`). */
+  actions?: string;
+  /** More scopes to ask for, e.g. a cross-repository mount's `repository:<source>:pull`. */
+  scopes?: readonly string[];
   signal?: AbortSignal;
 }
 
@@ -173,7 +177,7 @@ export class Authorizer {
   }
 
   private scopes(ctx: AuthContext, extra: string[]): string[] {
-    return [...new Set([`repository:${ctx.repository}:pull`, ...extra])].sort();
+    return [...new Set([`repository:${ctx.repository}:${ctx.actions ?? 'pull'}`, ...(ctx.scopes ?? []), ...extra])].sort();
   }
 
   private cacheKey(ctx: AuthContext, st: HostAuthState, scopes: string[]): string {

@@ -29,3 +29,4 @@ export {
   InsecureTokenRealmError, type RegistryErrorCode, type AuthFailure,
 } from './errors';
 export { verifyLogin, type LoginResult } from './login';
+export { RegistryPusher, isRepositoryName, DEFAULT_PUSH_CHUNK, type UploadOptions, type BlobBytes } from './push';

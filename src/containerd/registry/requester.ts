@@ -18,10 +18,19 @@ export interface RequestSettings {
 }
 
 export interface RegistryRequest {
-  method: 'GET' | 'HEAD';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Below the repository: `manifests/<tag|digest>` or `blobs/<digest>`. */
   suffix: string;
+  /** Instead of `suffix`: an upload session's URL as the registry gave it (same origin as the host). */
+  url?: URL;
   headers?: Record<string, string>;
+  body?: Buffer;
+  /** Token scope actions (default `pull`; a push asks `pull,push`). */
+  actions?: string;
+  /** Extra token scopes, e.g. `repository:<source>:pull` for a cross-repository mount. */
+  scopes?: string[];
+  /** Whether 5xx answers and dropped connections may be retried (default: GET, HEAD and PUT only). */
+  idempotent?: boolean;
   signal?: AbortSignal;
 }
 
@@ -50,7 +59,8 @@ export class Requester {
    * Throws RegistryAuthError for 401/403, RegistryUnreachableError, RegistryAbortError.
    */
   async send(host: RegistryHost, ref: ParsedReference, req: RegistryRequest): Promise<HttpResponse> {
-    const ctx = { host, repository: ref.path, signal: req.signal };
+    const ctx = { host, repository: ref.path, signal: req.signal, actions: req.actions, scopes: req.scopes };
+    const retries = req.idempotent ?? ['GET', 'HEAD', 'PUT'].includes(req.method) ? this.settings.retries : 0;
     let authorization = await this.authorizer.header(ctx);
     let challenged = false;
     for (let attempt = 0; ; attempt++) {
@@ -58,9 +68,9 @@ export class Requester {
       if (authorization) headers['authorization'] = authorization;
       let res: HttpResponse;
       try {
-        res = await this.transport.request({ method: req.method, url: this.url(host, ref, req.suffix), headers, signal: req.signal, tls: host.tls });
+        res = await this.transport.request({ method: req.method, url: req.url ?? this.url(host, ref, req.suffix), headers, body: req.body, signal: req.signal, tls: host.tls });
       } catch (err) {
-        if (attempt < this.settings.retries && isRetryableNetworkError(err)) {
+        if (attempt < retries && isRetryableNetworkError(err)) {
           await this.backoff(attempt, req.signal, `${req.method} ${host.host}: ${(err as Error).message}`);
           continue;
         }
@@ -84,7 +94,7 @@ export class Requester {
         const err = await readRegistryError(res);
         throw new RegistryAuthError(host.host, 'denied', 403, ref.path, { detail: err.message });
       }
-      if (RETRY_STATUSES.has(res.status) && attempt < this.settings.retries) {
+      if (RETRY_STATUSES.has(res.status) && attempt < retries) {
         discard(res);
         await this.backoff(attempt, req.signal, `${req.method} ${host.host} answered ${res.status}`);
         continue;

@@ -10,10 +10,11 @@ import type { TlsSettings } from './hosts';
 import { RegistryAbortError, RegistryError, RegistryHttpError, RegistryUnreachableError } from './errors';
 
 export interface HttpRequest {
-  method: 'GET' | 'HEAD' | 'POST';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: URL;
   headers?: Record<string, string | string[]>;
-  body?: string;
+  /** Held in memory so a request can be sent again (after a 401 challenge or a 307 redirect). */
+  body?: string | Buffer;
   signal?: AbortSignal;
   /** TLS settings of the registry host (also used for the hosts it redirects to, as containerd does). */
   tls?: TlsSettings;
@@ -102,7 +103,7 @@ export class Transport {
     method: string,
     url: URL,
     headers: Record<string, string | string[]>,
-    body: string | undefined,
+    body: string | Buffer | undefined,
     req: HttpRequest,
   ): Promise<HttpResponse> {
     const signal = req.signal;

@@ -15,6 +15,8 @@ export interface TransferErrorContext {
   repository: string;
   /** Whether the caller's credentials were handed to the daemon when it asked. */
   credentialsGiven: boolean;
+  /** What was transferred, for messages (default `pull`). */
+  operation?: 'pull' | 'push';
 }
 
 /** Go's net errors in words -> the errno-style codes RegistryUnreachableError describes. */
@@ -22,6 +24,8 @@ const NET_ERRORS: Array<[RegExp, string]> = [
   [/connect: connection refused/, 'ECONNREFUSED'],
   [/no such host|server misbehaving/, 'ENOTFOUND'],
   [/connection reset by peer/, 'ECONNRESET'],
+  // Go's HTTP client when the registry hung up mid-request (seen on a push whose registry went away).
+  [/failed to do request: .*: (unexpected )?EOF$/, 'ECONNRESET'],
   [/i\/o timeout|Client\.Timeout exceeded|TLS handshake timeout/, 'ETIMEDOUT'],
   [/no route to host/, 'EHOSTUNREACH'],
   [/network is unreachable/, 'ENETUNREACH'],
@@ -31,7 +35,7 @@ const NET_ERRORS: Array<[RegExp, string]> = [
 
 export function explainTransferError(e: unknown, ctx: TransferErrorContext): unknown {
   if (e instanceof RegistryError) return e; // ours already (e.g. the platform check)
-  const mapped: ContainerdError = fromGrpcError(e, `pull of ${ctx.reference}`);
+  const mapped: ContainerdError = fromGrpcError(e, `${ctx.operation ?? 'pull'} of ${ctx.reference}`);
   const msg = mapped.message;
   const cause = { cause: mapped };
 

@@ -40,7 +40,7 @@ function authResponse(c: Credentials | undefined): Record<string, unknown> {
 }
 
 /** Answers every AuthRequest (one response each, as the daemon waits for it) until the stream ends. */
-async function serveAuth(stream: TransferStream, domain: string, provider: CredentialsProvider | undefined, insecure: readonly string[] | undefined, log: AuthLog): Promise<void> {
+export async function serveAuth(stream: TransferStream, domain: string, provider: CredentialsProvider | undefined, insecure: readonly string[] | undefined, log: AuthLog): Promise<void> {
   for (let m = await stream.next(); m; m = await stream.next()) {
     if (m.type !== AUTH_REQUEST) continue;
     log.asked++;
