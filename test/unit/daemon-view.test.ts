@@ -29,7 +29,7 @@ const PLUGINS: Plugin[] = [
 const info = (over: Partial<DaemonInfo> = {}): DaemonInfo => ({
   socketPath: '/run/containerd/containerd.sock', version: '1.6.20~ds1', revision: '1.6.20~ds1-1+b1', uuid: 'c4a7e9b2-0000-4000-8000-000000000001',
   process: { pid: 4242, command: 'containerd', startedAt: new Date('2026-11-30T08:00:00Z') },
-  plugins: PLUGINS, capabilities: capabilitiesFor({ version: '1.6.20~ds1' }, PLUGINS), fetchedAt: new Date('2026-12-01T08:00:00Z'), epoch: 1, ...over,
+  plugins: PLUGINS, capabilities: capabilitiesFor({ version: '1.6.20~ds1', revision: '' }, PLUGINS), fetchedAt: new Date('2026-12-01T08:00:00Z'), epoch: 1, ...over,
 });
 
 const snapshot = (over: Partial<DaemonSnapshot> = {}): DaemonSnapshot =>
@@ -102,7 +102,7 @@ describe('Daemon view rows', () => {
   it('says Transfer pulls on 2.x when the transfer and streaming plugins load', () => {
     const with2x = [...PLUGINS, plugin('io.containerd.transfer.v1', 'local'), plugin('io.containerd.streaming.v1', 'manager'),
       plugin('io.containerd.grpc.v1', 'transfer'), plugin('io.containerd.grpc.v1', 'streaming')];
-    const rows = daemonRows(snapshot({ info: info({ version: '2.1.9+unknown', revision: '', plugins: with2x, capabilities: capabilitiesFor({ version: '2.1.9+unknown' }, with2x) }) }));
+    const rows = daemonRows(snapshot({ info: info({ version: '2.1.9+unknown', revision: '', plugins: with2x, capabilities: capabilitiesFor({ version: '2.1.9+unknown', revision: '' }, with2x) }) }));
     assert.equal(find(rows, 'cap:pull').description, 'by containerd (Transfer service)');
     assert.equal(rows[0].description, 'revision not reported');
   });
