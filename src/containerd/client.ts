@@ -78,7 +78,8 @@ export class ContainerdClient {
   get address(): string { return this.connection.address; }
 
   private rpc(name: ServiceName): Rpc {
-    return new Rpc(this.connection.client(name), name, this.namespace, this.connection.unaryTimeoutMs, this.lease);
+    const socketPath = (): string | undefined => (this.connection.isClosed ? undefined : this.connection.socketPath);
+    return new Rpc(this.connection.client(name), name, this.namespace, this.connection.unaryTimeoutMs, this.lease, socketPath);
   }
 
   private cache = new Map<string, unknown>();

@@ -1,6 +1,7 @@
 // The one place that performs gRPC calls: namespace metadata, deadlines, AbortSignal and error mapping.
 import * as grpc from '@grpc/grpc-js';
 import { CancelledError, DeadlineExceededError, fromGrpcError, UnavailableError, type ContainerdError } from '../errors';
+import { H2DuplexCall, type EncodedMessage } from './h2-duplex';
 
 export interface CallOptions {
   /** Cancels the call; the promise rejects with CancelledError (streams end, see `serverStream`). */
@@ -12,6 +13,16 @@ export interface CallOptions {
 type UnaryFn = (req: unknown, md: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: unknown) => void) => grpc.ClientUnaryCall;
 type ServerStreamFn = (req: unknown, md: grpc.Metadata, opts: grpc.CallOptions) => grpc.ClientReadableStream<unknown>;
 type DuplexFn = (md: grpc.Metadata, opts: grpc.CallOptions) => grpc.ClientDuplexStream<unknown, unknown>;
+
+/** What framedDuplex's callers use of a duplex call (grpc-js's ClientDuplexStream and H2DuplexCall both have it). */
+export interface DuplexCall<Res> {
+  write(msg: unknown, cb: (err?: Error | null) => void): boolean;
+  end(): void;
+  cancel(): void;
+  on(event: 'data', listener: (msg: Res) => void): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+  on(event: 'end', listener: () => void): this;
+}
 
 /**
  * containerd passes our deadline on to the shim and may answer first with UNKNOWN "context deadline exceeded"
@@ -37,6 +48,8 @@ export class Rpc {
     private readonly defaultTimeoutMs: number,
     /** Lease id sent as `containerd-lease`, so what the call creates is held by that lease. */
     readonly lease?: string,
+    /** containerd's socket, for calls that bypass grpc-js (framedDuplex); undefined: grpc-js for everything. */
+    private readonly socketPath?: () => string | undefined,
   ) {}
 
   /** The client's default deadline for unary calls, for stream calls that should behave like one. */
@@ -126,12 +139,49 @@ export class Rpc {
   }
 
   /**
+   * A bidirectional stream for bulk data (Content.Write): `encode` returns the requests it recognises as a head
+   * and data parts, which go out over an HTTP/2 stream of our own without being copied (grpc/h2-duplex.ts); other
+   * requests go through protobuf. Without a socket path, the same through grpc-js (the parts joined, one copy).
+   */
+  framedDuplex<Res>(name: string, opts: CallOptions, encode: (msg: unknown) => EncodedMessage | undefined): DuplexCall<Res> {
+    const socketPath = this.socketPath?.();
+    const join = (msg: unknown): Buffer | undefined => {
+      const e = encode(msg);
+      return e && Buffer.concat([e.head, ...e.parts]);
+    };
+    if (!socketPath) return this.duplex<unknown, Res>(name, opts, join) as unknown as DuplexCall<Res>;
+    const def = this.definition(name);
+    const metadata: Record<string, string> = {};
+    if (this.namespace) metadata['containerd-namespace'] = this.namespace;
+    if (this.lease) metadata['containerd-lease'] = this.lease;
+    const call = new H2DuplexCall({
+      socketPath, path: def.path, metadata, timeoutMs: opts.timeoutMs,
+      encode: (msg) => encode(msg) ?? { head: def.requestSerialize(msg), parts: [] },
+      decode: (bytes) => def.responseDeserialize(bytes),
+    });
+    if (opts.signal) {
+      const signal = opts.signal;
+      const onAbort = (): void => call.cancel();
+      if (signal.aborted) process.nextTick(onAbort);
+      else signal.addEventListener('abort', onAbort, { once: true });
+      const off = (): void => signal.removeEventListener('abort', onAbort);
+      call.once('end', off).once('error', off);
+    }
+    return call as DuplexCall<Res>;
+  }
+
+  private definition(name: string): grpc.MethodDefinition<unknown, unknown> {
+    const def = (this.client.constructor as grpc.ServiceClientConstructor).service[name];
+    if (!def) throw new Error(`${this.service}.${name} is not in the compiled protos`);
+    return def;
+  }
+
+  /**
    * The same stream, but `encode` serializes the requests it recognises itself (undefined: protobuf as usual).
    * Content.Write uses it to put data chunks into the message without protobufjs's extra copy of every byte.
    */
   private encodedDuplex<Req>(name: string, opts: CallOptions, encode: (msg: Req) => Buffer | undefined): grpc.ClientDuplexStream<unknown, unknown> {
-    const def = (this.client.constructor as grpc.ServiceClientConstructor).service[name];
-    if (!def) throw new Error(`${this.service}.${name} is not in the compiled protos`);
+    const def = this.definition(name);
     const serialize = (msg: Req): Buffer => encode(msg) ?? def.requestSerialize(msg);
     return this.client.makeBidiStreamRequest(def.path, serialize, def.responseDeserialize, this.metadata(), this.callOptions(opts.timeoutMs, 0)) as grpc.ClientDuplexStream<unknown, unknown>;
   }

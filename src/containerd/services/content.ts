@@ -1,9 +1,9 @@
 // containerd.services.content.v1: the content store (blobs by digest), with resumable, verified writes.
-import type { Rpc, CallOptions } from '../grpc/rpc';
+import type { CallOptions, DuplexCall, Rpc } from '../grpc/rpc';
 import { labels, toDate, type RawTimestamp } from '../grpc/convert';
 import { fromGrpcError, UnavailableError } from '../errors';
 import type { ContentInfo, IngestStatus } from '../types';
-import { encodeWriteChunk, messages, type WriteChunk } from './content-write-encoder';
+import { encodeWriteHead, messages, type WriteChunk } from './content-write-encoder';
 
 interface RawInfo { digest: string; size: number; created_at?: RawTimestamp; updated_at?: RawTimestamp; labels: Record<string, string> }
 interface RawStatus { started_at?: RawTimestamp; updated_at?: RawTimestamp; ref: string; offset: number; total: number; expected: string }
@@ -105,11 +105,12 @@ export class ContentService {
   private async writeOnce(source: (offset: number) => AsyncIterable<WriteSourceItem>, options: WriteOptions): Promise<string | RefLocked> {
     const op = `content.write ${options.expected.digest}`;
     let opened = false;
-    const call = this.rpc.duplex<Record<string, unknown>, RawWriteResponse>('Write', options, encodeWriteChunk);
+    // Our own HTTP/2 stream: the data goes out as the registry delivered it, without grpc-js's copies.
+    const call = this.rpc.framedDuplex<RawWriteResponse>('Write', options, encodeWriteHead);
     // Acks are read as they arrive (not only when the window is full), so progress moves on a slow source too.
     const replies = new WriteReplies(call, options.onProgress);
     // grpc-js never calls a pending write's callback once the call is cancelled: race it with the call's end.
-    const send = (msg: Record<string, unknown>): Promise<void> => Promise.race([new Promise<void>((resolve, reject) => {
+    const send = (msg: Record<string, unknown> | WriteChunk): Promise<void> => Promise.race([new Promise<void>((resolve, reject) => {
       call.write(msg, (err?: Error | null) => (err ? reject(err) : resolve()));
     }), replies.failed]);
     try {
@@ -124,7 +125,7 @@ export class ContentService {
       for await (const item of source(offset)) {
         for (const { parts, length } of messages(item, WRITE_CHUNK)) {
           const chunk: WriteChunk = { action: 'WRITE', ref, offset, parts, length };
-          await send(chunk as unknown as Record<string, unknown>);
+          await send(chunk);
           offset += length;
           await replies.acked(++sent - WRITE_WINDOW);
         }
@@ -157,7 +158,7 @@ class WriteReplies {
   /** Rejects when the call fails or ends. */
   readonly failed: Promise<never>;
 
-  constructor(call: NodeJS.EventEmitter, private readonly onProgress?: (offset: number) => void) {
+  constructor(call: DuplexCall<RawWriteResponse>, private readonly onProgress?: (offset: number) => void) {
     let fail: (e: unknown) => void = () => undefined;
     this.failed = new Promise<never>((_, reject) => { fail = reject; });
     this.failed.catch(() => undefined);
