@@ -4,7 +4,7 @@ import { capabilitiesOf } from '../capabilities';
 import { PERMISSION_FIX } from '../diagnose';
 import { ConnectionError, SocketPermissionError, type ContainerdError } from '../errors';
 import type { Plugin } from '../types';
-import { configuredPlugins, type ConfigFacts } from './config-file';
+import { configuredPlugins, configValue, type ConfigFacts } from './config-file';
 import type { CheckResult, DaemonFacts, FixStep } from './types';
 
 const SOCKET_WHY = 'Everything this extension shows or does goes through containerd\'s socket: when it cannot be opened, the views stay empty.';
@@ -47,6 +47,11 @@ export function isEssentialPlugin(p: Plugin): boolean {
   return ['io.containerd.snapshotter.v1.overlayfs', 'io.containerd.runtime.v2.task', 'io.containerd.metadata.v1.bolt', 'io.containerd.content.v1.content'].includes(id) || p.type === 'io.containerd.grpc.v1';
 }
 
+function disabledPlugins(config: ConfigFacts): string[] {
+  const v = configValue(config, ['disabled_plugins']);
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
 export function checkPlugins(daemon: DaemonFacts, config: ConfigFacts): CheckResult {
   const base = { id: 'plugins', title: 'containerd plugins', why: 'A plugin that failed to initialise takes its feature away: without the overlayfs snapshotter images unpack into full copies (native) or not at all; without the runtime no container starts; a snapshotter you configured and that failed is not used.' };
   if (!daemon.reachable) return { ...base, status: 'n/a', detail: `containerd could not be asked (${daemon.reason}).`, fix: [] };
@@ -54,10 +59,17 @@ export function checkPlugins(daemon: DaemonFacts, config: ConfigFacts): CheckRes
   const failed = daemon.plugins.filter((p) => p.initError);
   const name = (p: Plugin): string => `${p.type}.${p.id}`;
   const skipped = failed.filter((p) => isExpectedSkip(p) && !configured.has(name(p)));
-  const broken = failed.filter((p) => !skipped.includes(p));
+  // A plugin that needs one the config disables fails with "no plugins registered for <type>": the user's choice.
+  const disabled = disabledPlugins(config);
+  const needsDisabled = failed.filter((p) => {
+    const needed = /no plugins registered for (\S+?):/.exec(p.initError ?? '')?.[1];
+    return !skipped.includes(p) && needed !== undefined && disabled.some((d) => d.startsWith(`${needed}.`));
+  });
+  const broken = failed.filter((p) => !skipped.includes(p) && !needsDisabled.includes(p));
   const loaded = daemon.plugins.length - failed.length;
   const skippedText = skipped.length ? ` Not applicable here (containerd skips them by design): ${skipped.map((p) => p.id).join(', ')}.` : '';
-  if (!broken.length) return { ...base, status: 'pass', detail: `${loaded} plugins loaded.${skippedText}`, fix: [] };
+  const disabledText = needsDisabled.length ? ` Not loaded because disabled_plugins in ${config.path} turns off what they need: ${needsDisabled.map(name).join(', ')}.` : '';
+  if (!broken.length) return { ...base, status: 'pass', detail: `${loaded} plugins loaded.${skippedText}${disabledText}`, fix: [] };
   const lines = broken.map((p) => `${name(p)}${configured.has(name(p)) ? ' (configured in ' + config.path + ')' : ''}: ${p.initError ?? ''}`);
   const snapshotter = broken.some((p) => p.type === 'io.containerd.snapshotter.v1') ? ` Snapshotter: ${capabilitiesOf({ version: daemon.version, revision: '' }, daemon.plugins).snapshotterReason}.` : '';
   const fix: FixStep[] = [{ text: 'list the plugins and their state as containerd sees them', command: 'sudo ctr plugins ls' }];
@@ -69,7 +81,7 @@ export function checkPlugins(daemon: DaemonFacts, config: ConfigFacts): CheckRes
   fix.push({ text: 'restart containerd and check again', command: 'sudo systemctl restart containerd' });
   return {
     ...base, status: broken.some(isEssentialPlugin) ? 'fail' : 'warn',
-    detail: `${broken.length} plugin${broken.length === 1 ? '' : 's'} failed to initialise: ${lines.join('; ')}.${snapshotter}${skippedText}`,
+    detail: `${broken.length} plugin${broken.length === 1 ? '' : 's'} failed to initialise: ${lines.join('; ')}.${snapshotter}${skippedText}${disabledText}`,
     fix,
   };
 }
