@@ -6,25 +6,34 @@ import { pullSettings } from '../../commands/pull-settings';
 import type { ConnectionState } from '../connection/connection-manager';
 import type { ActiveNamespace } from '../connection/active-namespace';
 
-/** Which pull the `containerd.pullMethod` setting gives on this daemon, as one Markdown line. */
-export function describePullPath(capabilities: DaemonCapabilities, setting = pullSettings().method): string {
-  const where = `(setting \`containerd.pullMethod\`: ${setting})`;
+/** Text from the daemon or the system (versions, paths, plugin errors) shown literally in Markdown: `1.6.20~ds1` must not strike through. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|~<>]/g, '\\$&');
+}
+
+type Style = 'markdown' | 'plain';
+const strong = (text: string, style: Style): string => (style === 'markdown' ? `**${text}**` : text);
+const literal = (text: string, style: Style): string => (style === 'markdown' ? escapeMarkdown(text) : text);
+
+/** Which pull the `containerd.pullMethod` setting gives on this daemon, as one line. */
+export function describePullPath(capabilities: DaemonCapabilities, style: Style = 'plain', setting = pullSettings().method): string {
+  const where = literal(`(setting containerd.pullMethod: ${setting})`, style);
   try {
     const chosen = pullMethodFor(setting, capabilities.transfer);
-    return `Pulls: **${chosen.method === 'transfer' ? 'by containerd (Transfer service)' : 'client-side'}**: ${chosen.reason} ${where}`;
+    return `Pulls: ${strong(chosen.method === 'transfer' ? 'by containerd (Transfer service)' : 'client-side', style)}: ${literal(chosen.reason, style)} ${where}`;
   } catch (e) {
-    return `Pulls: **fail**: ${e instanceof Error ? e.message : String(e)} ${where}`;
+    return `Pulls: ${strong('fail', style)}: ${literal(e instanceof Error ? e.message : String(e), style)} ${where}`;
   }
 }
 
-/** The connected daemon in words: version, revision, UUID, snapshotter, pull path. */
-export function describeDaemon(s: Extract<ConnectionState, { kind: 'connected' }>): string {
+/** The connected daemon in words: version, revision, pull path, snapshotter, runtime, UUID. */
+export function describeDaemon(s: Extract<ConnectionState, { kind: 'connected' }>, style: Style = 'plain'): string {
   const c = s.capabilities;
   const revision = c.revision ? ` (revision ${c.revision})` : '';
   return [
-    `containerd ${s.version.version}${revision} at \`${s.target.socketPath}\``,
-    describePullPath(c),
-    `Snapshotter: ${c.defaultSnapshotter} (${c.snapshotterReason}); runtime ${c.runtime}${c.uuid ? `; daemon UUID ${c.uuid}` : ''}`,
+    literal(`containerd ${s.version.version}${revision} at ${s.target.socketPath}`, style),
+    describePullPath(c, style),
+    literal(`Snapshotter: ${c.defaultSnapshotter} (${c.snapshotterReason}); runtime ${c.runtime}${c.uuid ? `; daemon UUID ${c.uuid}` : ''}`, style),
   ].join('\n\n');
 }
 
@@ -32,6 +41,8 @@ export class ConnectionStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('containerd.status', vscode.StatusBarAlignment.Left, 50);
   private readonly listener: vscode.Disposable;
   private last: ConnectionState | undefined;
+  /** The tooltip as a user reads it (no Markdown escapes). */
+  private plainTooltip = '';
 
   constructor(private readonly active: ActiveNamespace) {
     this.item.name = 'Containerd';
@@ -41,10 +52,9 @@ export class ConnectionStatusBar implements vscode.Disposable {
     });
   }
 
-  /** What is on screen (text and tooltip as plain strings), for tests and the accessibility label. */
+  /** What is on screen (text and tooltip as a user reads them), for tests. */
   get shown(): { text: string; tooltip: string } {
-    const t = this.item.tooltip;
-    return { text: this.item.text, tooltip: typeof t === 'string' ? t : t?.value ?? '' };
+    return { text: this.item.text, tooltip: this.plainTooltip };
   }
 
   update(s: ConnectionState): void {
@@ -58,16 +68,19 @@ export class ConnectionStatusBar implements vscode.Disposable {
       case 'connecting':
         item.text = `$(sync~spin) containerd: ${this.active.name}`;
         item.tooltip = `${s.reconnecting ? 'Reconnecting' : 'Connecting'} to containerd at ${s.target.socketPath}…`;
+        this.plainTooltip = item.tooltip;
         item.command = { command: 'containerd.namespaces.focus', title: 'Show Containerd' };
         break;
       case 'connected':
         item.text = `$(layers) containerd: ${this.active.name}`;
-        item.tooltip = new vscode.MarkdownString(`${describeDaemon(s)}\n\nNamespace **${this.active.name}**: click to switch.`);
+        item.tooltip = new vscode.MarkdownString(`${describeDaemon(s, 'markdown')}\n\nNamespace **${escapeMarkdown(this.active.name)}**: click to switch.`);
+        this.plainTooltip = `${describeDaemon(s)}\n\nNamespace ${this.active.name}: click to switch.`;
         item.command = { command: 'containerd.switchNamespace', title: 'Switch Namespace' };
         break;
       case 'failed':
         item.text = '$(error) containerd: not connected';
         item.tooltip = `${s.error.message}\n\nClick for details.`;
+        this.plainTooltip = item.tooltip;
         item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
         item.command = { command: 'containerd.namespaces.focus', title: 'Show Containerd' };
         break;
