@@ -3,7 +3,8 @@
 // Flags: --skip-e2e, --only unit|integration|e2e
 // After the integration phase on the system's containerd 1.6, the suite runs again on containerd 2.x (whole) and 1.7
 // (a subset), from binaries scripts/fetch-containerd.sh cached (.ci/run fetches them). Missing binaries skip those
-// phases locally and fail them under CI=true. SKIP_CONTAINERD_VERSIONS=1 leaves them out.
+// phases locally and fail them under CI=true. SKIP_CONTAINERD_VERSIONS=1 leaves them out. Likewise the e2e
+// walkthrough UI script runs a second time on containerd 2.x.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 
@@ -66,6 +67,11 @@ if (!only || only === 'integration') {
 if ((!only && !skipE2e) || only === 'e2e') {
   phases.push(['e2e setup', 'node', ['scripts/e2e-setup.mjs']]);
   phases.push(['e2e tests (real VS Code)', 'node', ['out/test/e2e/run.js'], { count: true }]);
+  if (process.env.SKIP_CONTAINERD_VERSIONS !== '1') {
+    // The seed walkthrough (pull, create, start, logs, shell) again, its fixture's daemon a containerd 2.x.
+    phases.push(['e2e walkthrough (containerd 2.x)', 'node', ['out/test/e2e/run.js', '--only', 'ui-walkthrough'],
+      { env: { CONTAINERD_TEST_VERSION: '2' }, needs: '2' }]);
+  }
 }
 
 /** Whether scripts/fetch-containerd.sh's binaries for a version are cached (the harness's own rule, from out/). */

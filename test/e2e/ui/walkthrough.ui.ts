@@ -1,6 +1,8 @@
 // The seed walkthrough as a user does it, in a real VS Code (code-server + Chromium): pull an image from the local
 // registry, Create Container… with a named snapshot, Start, Show Logs, Open Shell, type `ps aux` and read the
-// process list in the rendered terminal. Screenshots at each step (test-artifacts/e2e/ui-walkthrough/).
+// process list in the rendered terminal. Screenshots at each step (test-artifacts/e2e/ui-walkthrough/). The daemon
+// is the harness's: containerd 1.6, or CONTAINERD_TEST_VERSION's (npm test runs it again on 2.x); the output and
+// the status bar's hover say which one ran and which pull path Pull Image took there.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -104,11 +106,30 @@ async function pull(ui: UiSession): Promise<void> {
   }, 60_000);
 }
 
+/** Which containerd ran, from the harness and from the status bar's hover (version and pull path), printed. */
+async function daemonInfo(ui: UiSession): Promise<void> {
+  const d = daemon;
+  if (!d) throw new Error('setup() did not start a containerd');
+  console.log(`    containerd ${d.serverVersion} (CONTAINERD_TEST_VERSION=${d.flavour.version}: ${d.flavour.binDir ? d.flavour.containerd : 'the system\'s containerd'})`);
+  await ui.page.locator('.part.statusbar .statusbar-item', { hasText: 'containerd: default' }).first().hover();
+  const hover = ui.page.locator('.monaco-hover, .workbench-hover', { hasText: `containerd ${d.serverVersion}` }).first();
+  await hover.waitFor({ state: 'visible', timeout: STEP_MS });
+  await ui.shot('status-bar-hover');
+  const lines = (await hover.innerText()).split('\n').filter((l) => l.trim());
+  // Rendered literally: Debian's `1.6.20~ds1 (revision 1.6.20~ds1-…)` is no Markdown strikethrough.
+  if (!lines[0]?.startsWith(`containerd ${d.serverVersion}`)) throw new Error(`the status bar's hover does not start with containerd ${d.serverVersion}: ${lines[0] ?? ''}`);
+  const pulls = lines.find((l) => l.startsWith('Pulls:'));
+  if (!pulls) throw new Error(`the status bar's hover does not say how images are pulled: ${lines.join(' | ')}`);
+  console.log(`    status bar: ${pulls}`);
+  await ui.page.keyboard.press('Escape');
+}
+
 export async function run(ui: UiSession): Promise<void> {
   const { page } = ui;
   await ui.clickActivity('Containerd');
   await ui.treeItem(/^default/).first().waitFor({ state: 'visible', timeout: STEP_MS });
   await ui.shot('explorer');
+  await daemonInfo(ui);
 
   await pull(ui);
   await ui.treeItem(new RegExp(`${reference.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)).first().waitFor({ state: 'visible', timeout: STEP_MS });
