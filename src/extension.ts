@@ -14,6 +14,7 @@ import { registerMetricsCommands } from './commands/metrics';
 import { registerNamespaceCommands } from './commands/namespaces';
 import { vscodePrompter, type Prompter } from './commands/prompts';
 import { registerPullCommands } from './commands/pull-commands';
+import { registerPushCommands } from './commands/push-commands';
 import { registerRunCommands } from './commands/run-commands';
 import { registerTaskCommands } from './commands/tasks';
 import { ActiveNamespace } from './views/connection/active-namespace';
@@ -87,6 +88,7 @@ function compose(context: vscode.ExtensionContext, log: vscode.LogOutputChannel)
     // Filled by the run and pull work: they register their own command handlers through these hooks.
     ...registerRunCommands(context, deps),
     ...registerPullCommands(context, deps),
+    ...registerPushCommands(context, deps),
   );
   return {
     connection, model, hub, active, views, daemon, documents,
