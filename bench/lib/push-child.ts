@@ -1,0 +1,45 @@
+// The push benchmark's "ours" side, in a process of its own: `node push-child.js <socket> <namespace> <image>
+// <reference> [auto|client|transfer]` pushes once and prints CHILD_RESULT {json}. It loads the shipped bundle,
+// dist/client.js, else the compiled sources.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+type ClientApi = typeof import('../../src/containerd');
+
+export interface PushChildResult {
+  pushMs: number;
+  bundle: boolean;
+  /** user + system CPU of the whole process, and of the push() call alone. */
+  cpuMs: number;
+  pushCpuMs: number;
+  /** Which push ran (`transfer` or `client`). */
+  method: string;
+}
+
+function loadApi(): { api: ClientApi; bundle: boolean } {
+  const bundle = path.resolve(__dirname, '..', '..', '..', 'dist', 'client.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (fs.existsSync(bundle)) return { api: require(bundle) as ClientApi, bundle: true };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return { api: require('../../src/containerd') as ClientApi, bundle: false };
+}
+
+async function main(): Promise<void> {
+  const [address, namespace, image, reference, methodArg] = process.argv.slice(2);
+  const { api, bundle } = loadApi();
+  const client = await api.connect({ address, namespace });
+  const requested = methodArg === 'client' || methodArg === 'transfer' ? methodArg : 'auto';
+  let method: string = requested;
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  await api.push(client, reference, { image, method: requested, onMethod: (c) => { method = c.method; } });
+  const pushCpu = process.cpuUsage(cpu0);
+  const pushMs = performance.now() - t0;
+  client.close();
+  const cpu = process.cpuUsage();
+  const result: PushChildResult = { pushMs, bundle, cpuMs: (cpu.user + cpu.system) / 1000, pushCpuMs: (pushCpu.user + pushCpu.system) / 1000, method };
+  console.log(`CHILD_RESULT ${JSON.stringify(result)}`);
+}
+
+if (require.main === module) main().catch((e: unknown) => { console.error(e); process.exit(1); });
