@@ -5,9 +5,12 @@ import type { ConnectionManager } from '../connection/connection-manager';
 import type { Logger } from '../connection/logger';
 import { DaemonModel } from '../model/daemon-model';
 import { daemonRows, type DaemonRow } from '../model/daemon-rows';
-import { factTable, md } from './base-provider';
+import { factTable, md as escapeMarkdown } from './base-provider';
 
 export const DAEMON_VIEW_ID = 'containerd.daemon';
+
+/** Also `~`: Debian's `1.6.20~ds1 … 1.6.20~ds1-1` would otherwise render as strikethrough. */
+const md = (text: string): string => escapeMarkdown(text).replace(/~/g, '\\~');
 
 export class DaemonTreeProvider implements vscode.TreeDataProvider<DaemonRow>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<DaemonRow | undefined>();
