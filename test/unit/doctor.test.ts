@@ -164,7 +164,7 @@ describe('Check Setup (doctor) checks', () => {
       assert.equal(lines[0], '# Containerd: Check Setup');
       assert.equal(lines[2], '**1 pass, 0 warn, 1 fail, 1 not applicable**');
       const headings = lines.filter((l) => l.startsWith('## '));
-      assert.deepEqual(headings, ['## ❌ C \\<b\\>: Fail', '## ✅ A: Pass', '## ➖ B: Not applicable']);
+      assert.deepEqual(headings, ['## ✖ C \\<b\\>: Fail', '## ✔ A: Pass', '## – B: Not applicable']);
       assert.ok(md.includes('see \\[here\\](http://evil) \\<img src=x\\>'));
       assert.ok(md.includes('   ````sh\n   echo ```; rm -rf /tmp/x\n   ````'), md);
       assert.ok(md.includes('1. Run it:') && md.includes('2. Then retry.'));

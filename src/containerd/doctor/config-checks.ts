@@ -7,7 +7,7 @@ import { MAX_CONFIG_FILE_BYTES, pluginSetting, type ConfigFacts } from './config
 import { parseVersion } from './host-checks';
 import type { CheckResult } from './types';
 
-const CONFIG_WHY = 'containerd refuses to start on a config file it cannot parse, and a config whose `version` does not match the daemon is migrated at every start (2.x reading version 2) or not understood at all (1.x reading version 3): settings you made are then silently ignored.';
+const CONFIG_WHY = 'containerd refuses to start on a config file it cannot parse, and a config whose "version" does not match the daemon is migrated at every start (2.x reading version 2) or not understood at all (1.x reading version 3): settings you made are then silently ignored.';
 
 /** The config `version` a daemon expects: 2 for 1.x, 3 for 2.x; undefined when its version is unknown. */
 export function expectedConfigVersion(daemonVersion: string | undefined): 2 | 3 | undefined {
@@ -44,7 +44,7 @@ export function checkConfigFile(facts: ConfigFacts, daemonVersion: string | unde
   }
   const version = facts.version;
   const expected = expectedConfigVersion(daemonVersion);
-  const has = version === undefined ? 'has no `version` (read as version 1)' : `has version = ${version}`;
+  const has = version === undefined ? 'has no "version" (read as version 1)' : `has version = ${version}`;
   if (expected === undefined) {
     return { ...base, status: 'pass', detail: `${file} parses and ${has}; the daemon's version is unknown, so whether it matches is not checked.`, fix: [] };
   }

@@ -3,7 +3,8 @@
 import type { DoctorReport } from './index';
 import type { CheckResult, CheckStatus } from './types';
 
-const ICON: Record<CheckStatus, string> = { pass: '✅', warn: '⚠️', fail: '❌', 'n/a': '➖' };
+// Symbols every common font has (emoji are missing from many Linux and remote setups and show as boxes).
+const ICON: Record<CheckStatus, string> = { pass: '✔', warn: '⚠', fail: '✖', 'n/a': '–' };
 const LABEL: Record<CheckStatus, string> = { pass: 'Pass', warn: 'Warning', fail: 'Fail', 'n/a': 'Not applicable' };
 const ORDER: CheckStatus[] = ['fail', 'warn', 'pass', 'n/a'];
 

@@ -21,7 +21,7 @@ export function parseSystemctlShow(stdout: string): Record<string, string> {
 
 const TITLE = 'containerd under systemd: Delegate and KillMode';
 const WHY = 'Without Delegate=yes systemd may rearrange the cgroups containerd made for containers (limits and stats go wrong); ' +
-  'without KillMode=process, stopping or restarting containerd (an upgrade, `systemctl restart`) kills every running container with it.';
+  'without KillMode=process, stopping or restarting containerd (an upgrade, systemctl restart) kills every running container with it.';
 const DROP_IN_DIR = '/etc/systemd/system/containerd.service.d';
 
 function initName(): string {

@@ -101,6 +101,12 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   }
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'),
     JSON.stringify({ ...DEFAULT_SETTINGS, ...opts.settings }, null, 2));
+  // The window is remote-shaped (extension host on the server): machine-scoped settings are read from the
+  // server's Machine settings only, so the fixture's settings go there too.
+  if (opts.settings) {
+    fs.mkdirSync(path.join(userDataDir, 'Machine'), { recursive: true });
+    fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(opts.settings, null, 2));
+  }
   opts.beforeStart?.(extensionsDir);
 
   const args = [tc.codeServerEntry,
