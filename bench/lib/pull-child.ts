@@ -1,5 +1,6 @@
 // The benchmark's "ours" side, in a process of its own so its peak RSS is the pull's alone:
-// `node pull-child.js <socket> <namespace> <reference> <concurrency>` pulls once and prints CHILD_RESULT {json}.
+// `node pull-child.js <socket> <namespace> <reference> <concurrency> [auto|client|transfer]` pulls once (method
+// `auto` by default: Transfer where containerd has it, as the extension's default) and prints CHILD_RESULT {json}.
 // It loads the shipped bundle, dist/client.js (what `npm run bench` builds first), else the compiled sources.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -7,7 +8,16 @@ import { performance } from 'node:perf_hooks';
 
 type ClientApi = typeof import('../../src/containerd');
 
-export interface ChildResult { pullMs: number; maxRssKb: number; bundle: boolean; /** user + system CPU of the whole process. */ cpuMs: number }
+export interface ChildResult {
+  pullMs: number;
+  maxRssKb: number;
+  bundle: boolean;
+  /** user + system CPU of the whole process (start-up included), and of the pull() call alone. */
+  cpuMs: number;
+  pullCpuMs: number;
+  /** Which pull ran (`transfer` or `client`). */
+  method: string;
+}
 
 /**
  * This process's own peak RSS: VmHWM of its memory map. (getrusage's maxRSS is no good here: Linux folds the
@@ -27,15 +37,21 @@ function loadApi(): { api: ClientApi; bundle: boolean } {
 }
 
 async function main(): Promise<void> {
-  const [address, namespace, reference, concurrency] = process.argv.slice(2);
+  const [address, namespace, reference, concurrency, methodArg] = process.argv.slice(2);
   const { api, bundle } = loadApi();
   const client = await api.connect({ address, namespace });
+  const requested = methodArg === 'client' || methodArg === 'transfer' ? methodArg : 'auto';
+  let method: string = requested;
   const t0 = performance.now();
-  await api.pull(client, reference, { concurrency: Number(concurrency) || undefined });
+  const cpu0 = process.cpuUsage();
+  await api.pull(client, reference, { concurrency: Number(concurrency) || undefined, method: requested, onMethod: (c) => { method = c.method; } });
+  const pullCpu = process.cpuUsage(cpu0);
   const pullMs = performance.now() - t0;
   client.close();
   const cpu = process.cpuUsage();
-  const result: ChildResult = { pullMs, maxRssKb: peakRssKb(), bundle, cpuMs: (cpu.user + cpu.system) / 1000 };
+  const result: ChildResult = {
+    pullMs, maxRssKb: peakRssKb(), bundle, cpuMs: (cpu.user + cpu.system) / 1000, pullCpuMs: (pullCpu.user + pullCpu.system) / 1000, method,
+  };
   console.log(`CHILD_RESULT ${JSON.stringify(result)}`);
 }
 
