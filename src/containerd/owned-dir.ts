@@ -49,3 +49,8 @@ export function isOwnedDir(dir: string, kind: OwnedDirKind, tag?: string): boole
     fs.closeSync(fd);
   }
 }
+
+/** Removes our marker from `dir` while `dir` is still the directory we marked (so it can be rmdir'ed); else nothing. */
+export async function removeOwnedMarker(dir: string, kind: OwnedDirKind): Promise<void> {
+  if (isOwnedDir(dir, kind)) await fs.promises.unlink(path.join(dir, markerName(kind)));
+}

@@ -1,14 +1,16 @@
 // Bad input to create, start and exec: each fails with a typed error and a message that says what to fix, and
 // leaves nothing behind (containers, snapshots, leases, tasks, FIFO dirs are compared before and after).
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chainId } from '../../src/containerd/digest';
 import { importImage, mapSource } from '../../src/containerd/images/import';
 import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../../src/containerd/errors';
+import { isOwnedDir } from '../../src/containerd/owned-dir';
 import { execProcess, openShell, readImageFiles, startContainer, stopContainer } from '../../src/containerd/run';
 import { buildImage } from '../harness';
 import { clientEnv, importTestImage, teardown, type ClientEnv, type ImportedImage } from './client-setup';
-import { create, inventory, rejectsCleanly } from './run-setup';
+import { create, inventory, logDir, rejectsCleanly } from './run-setup';
 
 describe('run: bad input fails clearly and leaves nothing half-made', function () {
   let env: ClientEnv;
@@ -65,6 +67,26 @@ describe('run: bad input fails clearly and leaves nothing half-made', function (
     await rejectsCleanly(env, () => create(env, { id: 'binds', image: image.name, mounts: [{ source: env.daemon.dir, destination: 'data', readonly: false }] }),
       InvalidArgumentError, /destination "data" must be an absolute path/);
     await rejectsCleanly(env, () => create(env, { id: 'cwd', image: image.name, cwd: 'tmp' }), InvalidArgumentError, /must be an absolute path/);
+  });
+
+  it('a create containerd refuses (a label over its 4096-byte limit) removes the log folders it made, and only those', async () => {
+    const labels = { 'test.local/huge': 'x'.repeat(5000) };
+    const refused = /label key and value greater than maximum size/;
+    // Two levels made by this create (mkdir -p): both go, and their parent stays.
+    const fresh = path.join(env.daemon.dir, 'fresh-logs');
+    await rejectsCleanly(env, () => create(env, { id: 'huge-label', image: image.name, labels, logPath: path.join(fresh, 'nested', 'huge.log') }),
+      InvalidArgumentError, refused);
+    assert.ok(!fs.existsSync(fresh), `${fresh} was made by the failed create and must be gone`);
+    assert.ok(fs.existsSync(env.daemon.dir));
+    // A folder that was there (no marker of ours) keeps what it holds.
+    const kept = path.join(env.daemon.dir, 'kept-logs');
+    fs.mkdirSync(kept, { mode: 0o700 });
+    fs.writeFileSync(path.join(kept, 'old.log'), 'old');
+    await rejectsCleanly(env, () => create(env, { id: 'huge-label', image: image.name, labels, logPath: path.join(kept, 'huge.log') }), InvalidArgumentError, refused);
+    assert.deepEqual(fs.readdirSync(kept), ['old.log']);
+    // The log folder an earlier create made and marked stays marked (Start trusts its labels by that marker).
+    await rejectsCleanly(env, () => create(env, { id: 'huge-label', image: image.name, labels }), InvalidArgumentError, refused);
+    assert.ok(isOwnedDir(logDir(env), 'logs'), 'the existing log folder keeps its marker');
   });
 
   it('a command the image does not have: start fails saying so', async () => {

@@ -17,7 +17,7 @@ import type { Container } from '../types';
 import { containerdSocketPath, resolveBindMounts, type ResolvedBindMount } from './bind-mounts';
 import { snapshotNameProblem } from './command-line';
 import { readUserFiles } from './image-files';
-import { prepareLogDir } from './log-files';
+import { prepareLogDirUndoable } from './log-files';
 
 /** Our labels on containers we create (plus containerd's own stop-signal label, as ctr sets it). */
 export const RunLabels = {
@@ -166,27 +166,35 @@ export async function createContainer(client: ContainerdClient, opts: CreateCont
   }
   const shares = opts.cpuShares ?? 1024;
   if (shares > 0 && spec.linux) spec.linux.resources = { ...spec.linux.resources, cpu: { ...spec.linux.resources?.cpu, shares } };
+  // Made (0700, marked as ours) and checked now, so Start can trust the label later without a log directory; taken
+  // back below when the create fails, so bad input leaves no empty log folder (one that already existed stays).
+  const log = opts.logPath ? await prepareLogDirUndoable(opts.logPath) : undefined;
   const labels: Record<string, string> = {
     ...opts.labels,
     [RunLabels.stopSignal]: image.config.config?.StopSignal || 'SIGTERM',
     [RunLabels.createdBy]: 'containerd-explorer',
-    // Made (0700, marked as ours) and checked now, so Start can trust the label later without a log directory.
-    ...(opts.logPath ? { [RunLabels.logPath]: await prepareLogDir(opts.logPath) } : {}),
+    ...(log ? { [RunLabels.logPath]: log.file } : {}),
   };
   const parent = chainId(image.config.rootfs?.diff_ids ?? []);
-  // The lease holds the new snapshot until the container record references it.
-  const container = await client.withTemporaryLease(async (leased) => {
-    await leased.snapshots.prepare(snapshotKey, parent, {}, opts);
-    try {
-      return await leased.containers.create({
-        id, image: opts.image, labels, spec, snapshotKey, snapshotter: client.snapshotter,
-        runtime: opts.runtime || DEFAULT_RUNTIME, runtimeOptions: opts.runtimeOptions,
-      }, opts);
-    } catch (e) {
-      await client.snapshots.remove(snapshotKey).catch(() => undefined);
-      if (e instanceof AlreadyExistsError) throw new AlreadyExistsError(`a container named "${id}" already exists in namespace ${client.namespace}`, { cause: e });
-      throw e;
-    }
-  });
+  let container: Container;
+  try {
+    // The lease holds the new snapshot until the container record references it.
+    container = await client.withTemporaryLease(async (leased) => {
+      await leased.snapshots.prepare(snapshotKey, parent, {}, opts);
+      try {
+        return await leased.containers.create({
+          id, image: opts.image, labels, spec, snapshotKey, snapshotter: client.snapshotter,
+          runtime: opts.runtime || DEFAULT_RUNTIME, runtimeOptions: opts.runtimeOptions,
+        }, opts);
+      } catch (e) {
+        await client.snapshots.remove(snapshotKey).catch(() => undefined);
+        if (e instanceof AlreadyExistsError) throw new AlreadyExistsError(`a container named "${id}" already exists in namespace ${client.namespace}`, { cause: e });
+        throw e;
+      }
+    });
+  } catch (e) {
+    await log?.undo();
+    throw e;
+  }
   return { container, snapshotKey, spec, image, mounts };
 }

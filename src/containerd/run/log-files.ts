@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FailedPreconditionError, InvalidArgumentError } from '../errors';
-import { isOwnedDir, markOwnedDir } from '../owned-dir';
+import { isOwnedDir, markOwnedDir, removeOwnedMarker } from '../owned-dir';
 
 const { O_WRONLY, O_APPEND, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
 
@@ -54,18 +54,37 @@ export function labelLogPath(label: string, logDir?: string): { path?: string; p
   return { path: file };
 }
 
-/** mkdir -p with 0700 for what is missing; true when `dir` itself was made. */
-async function makeDir(dir: string): Promise<boolean> {
+/** mkdir -p with 0700 for what is missing; the directories this call made, outermost first (`dir` last when made). */
+async function makeDirs(dir: string): Promise<string[]> {
   try {
     await fs.promises.mkdir(dir, { mode: 0o700 });
-    return true;
+    return [dir];
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return false;
+    if (code === 'EEXIST') return [];
     if (code !== 'ENOENT') throw e;
   }
-  await makeDir(path.dirname(dir));
-  return makeDir(dir);
+  const parents = await makeDirs(path.dirname(dir));
+  return [...parents, ...await makeDirs(dir)];
+}
+
+/**
+ * Takes back what makeDirs made, innermost first: our marker in the log directory (only while the directory is still
+ * the one we marked), then each directory with rmdir, which never removes one that something else was put into.
+ */
+async function removeMadeDirs(made: readonly string[]): Promise<void> {
+  const leaf = made[made.length - 1];
+  if (leaf) await removeOwnedMarker(leaf, 'logs').catch(() => undefined);
+  for (const dir of [...made].reverse()) {
+    try { await fs.promises.rmdir(dir); } catch { return; } // not empty or not ours any more: keep it and what holds it
+  }
+}
+
+/** A log path's directory made ready for a new container: the file's path in it, and `undo` for a failed create. */
+export interface PreparedLogDir {
+  file: string;
+  /** Removes the directories this preparation made (nothing when the directory already existed). */
+  undo(): Promise<void>;
 }
 
 /**
@@ -73,12 +92,29 @@ async function makeDir(dir: string): Promise<boolean> {
  * path: owned by us, not writable by group or others, inside `logDir` when given. Returns the file's path in it.
  */
 export async function prepareLogDir(logPath: string, logDir?: string): Promise<string> {
+  return (await prepareLogDirUndoable(logPath, logDir)).file;
+}
+
+/** prepareLogDir, plus an `undo` that removes what it made (a failed createContainer leaves no empty log folder). */
+export async function prepareLogDirUndoable(logPath: string, logDir?: string): Promise<PreparedLogDir> {
   const file = absoluteLogPath(logPath, 'log path');
   if (logDir) {
     const outside = outsideLogDir(file, logDir);
     if (outside) throw new InvalidArgumentError(`log path refused: ${outside}`);
   }
-  if (await makeDir(path.dirname(file))) await markOwnedDir(path.dirname(file), 'logs');
+  const made = await makeDirs(path.dirname(file));
+  const undo = (): Promise<void> => removeMadeDirs(made);
+  try {
+    if (made.includes(path.dirname(file))) await markOwnedDir(path.dirname(file), 'logs');
+    return { file: checkLogDir(file, logDir), undo };
+  } catch (e) {
+    await undo();
+    throw e;
+  }
+}
+
+/** The file's path in its directory's real path, once that directory is checked (ours, private, inside `logDir`). */
+function checkLogDir(file: string, logDir: string | undefined): string {
   // From here on the real path: the shim gets a path whose directory is the one checked below.
   const dir = fs.realpathSync(path.dirname(file));
   const st = fs.statSync(dir);
