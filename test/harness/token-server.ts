@@ -22,6 +22,8 @@ export interface TokenServer {
   readonly host: string;
   readonly url: string;
   readonly stats: { tokenRequests: number; tokensIssued: number; proxied: number; challenged: number };
+  /** The scopes each /token request asked for (GET query or POST form), in arrival order. */
+  readonly scopeRequests: string[][];
   stop(): Promise<void>;
 }
 
@@ -55,6 +57,7 @@ export function repositoryOf(path: string): string | undefined {
 export async function startTokenServer(opts: TokenServerOptions): Promise<TokenServer> {
   const tokens = new Map<string, { repos: Set<string>; pushRepos: Set<string>; expires: number }>();
   const stats = { tokenRequests: 0, tokensIssued: 0, proxied: 0, challenged: 0 };
+  const scopeRequests: string[][] = [];
   let realm = '';
 
   const issue = (res: http.ServerResponse, scopes: string[], user: string | undefined): void => {
@@ -82,6 +85,7 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
       req.on('data', (c: Buffer) => { body += c.toString(); });
       req.on('end', () => {
         const form = new URLSearchParams(body);
+        scopeRequests.push((form.get('scope') ?? '').split(' ').filter(Boolean));
         const user = opts.refreshTokens?.[form.get('refresh_token') ?? ''];
         if (form.get('grant_type') !== 'refresh_token' || user === undefined) {
           sendError(res, 401, 'UNAUTHORIZED', 'invalid refresh token');
@@ -91,6 +95,7 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
       });
       return;
     }
+    scopeRequests.push(url.searchParams.getAll('scope'));
     const auth = req.headers.authorization;
     let user: string | undefined;
     if (auth) {
@@ -133,6 +138,7 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
     host,
     url: `http://${host}`,
     stats,
+    scopeRequests,
     stop: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

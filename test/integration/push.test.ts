@@ -73,8 +73,13 @@ describe('push (integration)', function () {
   it('pushes to a token-auth registry with push scope; pulled into another namespace, the image runs', async () => {
     const target = `${tokens.host}/push-auth/app:v1`;
     const creds = staticCredentials({ [tokens.host]: { username: 'alice', password } });
+    const asked = tokens.scopeRequests.length;
     // Chunks smaller than the 1.5 MB layer: the client path uploads it in PATCHes (Transfer ignores the option).
     const last = await pushed(target, { image: imported.name, credentials: creds, chunkSize: 512 * 1024 });
+    // The push scope up front: the first HEAD's challenge names only pull, so a client asking for what the
+    // challenge says would fetch a pull token, get refused on the first upload and fetch a second one.
+    const first = tokens.scopeRequests[asked];
+    assert.ok(first?.includes('repository:push-auth/app:pull,push'), `first token request of the push asked for ${JSON.stringify(first)}`);
     const built = imported.oci;
     assert.equal(last?.phase, 'done');
     if (expected === 'client') {
