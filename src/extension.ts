@@ -3,7 +3,6 @@
 import * as vscode from 'vscode';
 import { UnavailableError } from './containerd';
 import { registerCheckSetupCommand } from './commands/check-setup';
-import { registerCheckSetupCommand } from './commands/check-setup';
 import { registerConnectionCommands } from './commands/connection';
 import { registerContainerCommands } from './commands/containers';
 import type { CommandDeps } from './commands/context';
@@ -83,7 +82,6 @@ function compose(context: vscode.ExtensionContext, log: vscode.LogOutputChannel)
     ...registerTaskCommands(deps),
     ...registerInspectCommands(deps, documents),
     ...registerMetricsCommands(deps, documents),
-    ...registerCheckSetupCommand(deps, documents),
     ...registerCheckSetupCommand(deps, documents),
     // Filled by the run and pull work: they register their own command handlers through these hooks.
     ...registerRunCommands(context, deps),
