@@ -63,23 +63,23 @@ describe('Check Setup (doctor) checks', () => {
 
   describe('config file', () => {
     it('a missing file passes (defaults); a broken one fails with its line; versions are matched to the daemon', async () => {
-      assert.equal(checkConfigFile(await readConfig(path.join(dir, 'none.toml')), '1.6.20').status, 'pass');
-      const broken = checkConfigFile(await readConfig(write('broken.toml', 'version = 2\n\n[plugins\nfoo = 1\n')), '1.6.20');
+      assert.equal(checkConfigFile(await readConfig(path.join(dir, 'none.toml')), '1.6.20', true).status, 'pass');
+      const broken = checkConfigFile(await readConfig(write('broken.toml', 'version = 2\n\n[plugins\nfoo = 1\n')), '1.6.20', true);
       assert.equal(broken.status, 'fail');
       assert.match(broken.detail, /not valid TOML: line 3/);
       const v2 = await readConfig(write('v2.toml', 'version = 2\nroot = "/data/containerd"\n[plugins."io.containerd.grpc.v1.cri".cni]\nbin_dir = "/x"\n'));
-      assert.equal(checkConfigFile(v2, '1.6.20~ds1').status, 'pass');
-      assert.equal(checkConfigFile(v2, '2.1.9+unknown').status, 'warn');
-      assert.ok(checkConfigFile(v2, 'v2.0.0').fix.some((f) => f.command?.includes('config migrate')));
+      assert.equal(checkConfigFile(v2, '1.6.20~ds1', true).status, 'pass');
+      assert.equal(checkConfigFile(v2, '2.1.9+unknown', true).status, 'warn');
+      assert.ok(checkConfigFile(v2, 'v2.0.0', true).fix.some((f) => f.command?.includes('config migrate')));
       const v3 = await readConfig(write('v3.toml', 'version = 3\n'));
-      assert.equal(checkConfigFile(v3, '1.7.24').status, 'fail');
-      assert.equal(checkConfigFile(v3, '2.1.9').status, 'pass');
-      assert.equal(checkConfigFile(await readConfig(write('v1.toml', '[plugins.cri]\n')), '1.6.20').status, 'warn');
-      assert.equal(checkConfigFile(await readConfig(write('v1b.toml', 'root = "/x"\n')), '2.1.9').status, 'fail');
+      assert.equal(checkConfigFile(v3, '1.7.24', true).status, 'fail');
+      assert.equal(checkConfigFile(v3, '2.1.9', true).status, 'pass');
+      assert.equal(checkConfigFile(await readConfig(write('v1.toml', '[plugins.cri]\n')), '1.6.20', true).status, 'warn');
+      assert.equal(checkConfigFile(await readConfig(write('v1b.toml', 'root = "/x"\n')), '2.1.9', true).status, 'fail');
     });
 
     it('TOML our reader lacks is a warning, not a broken file; a huge or unreadable file is not read', async () => {
-      const r = checkConfigFile(await readConfig(write('aot.toml', 'version = 2\n[[x]]\n')), '1.6.20');
+      const r = checkConfigFile(await readConfig(write('aot.toml', 'version = 2\n[[x]]\n')), '1.6.20', true);
       assert.equal(r.status, 'warn');
       assert.match(r.detail, /may well be valid/);
       const big = write('big.toml', '');

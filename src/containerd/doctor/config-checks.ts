@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { isLoopbackHost, parseHostsToml } from '../registry/hosts';
 import { MAX_CONFIG_FILE_BYTES, pluginSetting, type ConfigFacts } from './config-file';
 import { parseVersion } from './host-checks';
+import { restartStep } from './systemd';
 import type { CheckResult } from './types';
 
 const CONFIG_WHY = 'containerd refuses to start on a config file it cannot parse, and a config whose "version" does not match the daemon is migrated at every start (2.x reading version 2) or not understood at all (1.x reading version 3): settings you made are then silently ignored.';
@@ -16,7 +17,8 @@ export function expectedConfigVersion(daemonVersion: string | undefined): 2 | 3 
   return v.parts[0] >= 2 ? 3 : 2;
 }
 
-export function checkConfigFile(facts: ConfigFacts, daemonVersion: string | undefined): CheckResult {
+/** `systemd`: whether systemd is the init system (how the fix restarts containerd). */
+export function checkConfigFile(facts: ConfigFacts, daemonVersion: string | undefined, systemd: boolean): CheckResult {
   const base = { id: 'config', title: 'containerd config file', why: CONFIG_WHY };
   const file = facts.path;
   const backup: CheckResult['fix'][number] = { text: 'keep a copy first', command: `sudo cp ${file} ${file}.bak` };
@@ -36,7 +38,7 @@ export function checkConfigFile(facts: ConfigFacts, daemonVersion: string | unde
         fix: [
           { text: `fix the file at line ${facts.line ?? '?'}`, command: `sudoedit ${file}` },
           { text: 'check that containerd parses it now', command: `containerd --config ${file} config dump` },
-          { text: 'then restart containerd', command: 'sudo systemctl restart containerd' },
+          restartStep(systemd),
         ],
       };
     case 'ok':
@@ -52,7 +54,7 @@ export function checkConfigFile(facts: ConfigFacts, daemonVersion: string | unde
   if (expected === 3 && version === 2) {
     return {
       ...base, status: 'warn', detail: `${file} ${has}; ${daemon} expects version 3 and migrates the file in memory at every start.`,
-      fix: [backup, { text: 'write the migrated config', command: `sudo containerd --config ${file} config migrate | sudo tee ${file}.v3 >/dev/null && sudo mv ${file}.v3 ${file}` }, { text: 'restart containerd', command: 'sudo systemctl restart containerd' }],
+      fix: [backup, { text: 'write the migrated config', command: `sudo containerd --config ${file} config migrate | sudo tee ${file}.v3 >/dev/null && sudo mv ${file}.v3 ${file}` }, restartStep(systemd)],
     };
   }
   if (expected === 2 && (version ?? 1) === 1) {
@@ -63,7 +65,7 @@ export function checkConfigFile(facts: ConfigFacts, daemonVersion: string | unde
   }
   return {
     ...base, status: 'fail', detail: `${file} ${has}, which ${daemon} does not read (it expects version ${expected}).`,
-    fix: [backup, { text: `see the defaults of this containerd (version ${expected})`, command: 'containerd config default' }, { text: `rewrite the file in that format`, command: `sudoedit ${file}` }, { text: 'restart containerd', command: 'sudo systemctl restart containerd' }],
+    fix: [backup, { text: `see the defaults of this containerd (version ${expected})`, command: 'containerd config default' }, { text: `rewrite the file in that format`, command: `sudoedit ${file}` }, restartStep(systemd)],
   };
 }
 

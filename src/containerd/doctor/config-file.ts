@@ -69,3 +69,30 @@ export function pluginSetting(facts: ConfigFacts, pluginIds: string[], keys: str
   }
   return undefined;
 }
+
+/** The CRI plugin that holds the runtimes: 1.x, then 2.x (config version 3). */
+const CRI_RUNTIME_PLUGINS = ['io.containerd.grpc.v1.cri', 'io.containerd.cri.v1.runtime'];
+const RUNC_SHIM = 'io.containerd.runc.v2';
+
+/**
+ * The binary the runc v2 shim runs instead of `runc`, when the config names one: `options.BinaryName` of the
+ * default runtime (default_runtime_name, else `runc`) or of the `runc` runtime, when that runtime is the runc shim.
+ * `where` is the setting's path, for messages.
+ */
+export function configuredRuncBinary(facts: ConfigFacts): { name: string; where: string } | undefined {
+  for (const id of CRI_RUNTIME_PLUGINS) {
+    const runtimes = configValue(facts, ['plugins', id, 'containerd', 'runtimes']);
+    if (!isTable(runtimes)) continue;
+    const defaultName = configValue(facts, ['plugins', id, 'containerd', 'default_runtime_name']);
+    for (const name of new Set([typeof defaultName === 'string' && defaultName ? defaultName : 'runc', 'runc'])) {
+      const runtime = runtimes[name];
+      if (!isTable(runtime)) continue;
+      const type = runtime['runtime_type'];
+      if (type !== undefined && type !== RUNC_SHIM) continue; // another shim (kata, gVisor…): not runc's options
+      const options = runtime['options'];
+      const binary = isTable(options) ? options['BinaryName'] : undefined;
+      if (typeof binary === 'string' && binary.trim()) return { name: binary.trim(), where: `plugins."${id}".containerd.runtimes.${name}.options.BinaryName in ${facts.path}` };
+    }
+  }
+  return undefined;
+}

@@ -5,6 +5,7 @@ import { PERMISSION_FIX } from '../diagnose';
 import { ConnectionError, SocketPermissionError, type ContainerdError } from '../errors';
 import type { Plugin } from '../types';
 import { configuredPlugins, configValue, type ConfigFacts } from './config-file';
+import { restartStep } from './systemd';
 import type { CheckResult, DaemonFacts, FixStep } from './types';
 
 const SOCKET_WHY = 'Everything this extension shows or does goes through containerd\'s socket: when it cannot be opened, the views stay empty.';
@@ -52,7 +53,8 @@ function disabledPlugins(config: ConfigFacts): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
-export function checkPlugins(daemon: DaemonFacts, config: ConfigFacts): CheckResult {
+/** `systemd`: whether systemd is the init system (how the fix restarts containerd). */
+export function checkPlugins(daemon: DaemonFacts, config: ConfigFacts, systemd: boolean): CheckResult {
   const base = { id: 'plugins', title: 'containerd plugins', why: 'A plugin that failed to initialise takes its feature away: without the overlayfs snapshotter images unpack into full copies (native) or not at all; without the runtime no container starts; a snapshotter you configured and that failed is not used.' };
   if (!daemon.reachable) return { ...base, status: 'n/a', detail: `containerd could not be asked (${daemon.reason}).`, fix: [] };
   const configured = new Set(configuredPlugins(config));
@@ -78,7 +80,7 @@ export function checkPlugins(daemon: DaemonFacts, config: ConfigFacts): CheckRes
   } else if (broken.some((p) => configured.has(name(p)))) {
     fix.push({ text: 'fix or remove the [plugins."<id>"] sections of the failing plugins', command: `sudoedit ${config.path}` });
   }
-  fix.push({ text: 'restart containerd and check again', command: 'sudo systemctl restart containerd' });
+  fix.push(restartStep(systemd, ' and check again'));
   return {
     ...base, status: broken.some(isEssentialPlugin) ? 'fail' : 'warn',
     detail: `${broken.length} plugin${broken.length === 1 ? '' : 's'} failed to initialise: ${lines.join('; ')}.${snapshotter}${skippedText}${disabledText}`,

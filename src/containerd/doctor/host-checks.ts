@@ -41,24 +41,58 @@ export function findExecutable(name: string, pathEnv: string): string | undefine
   return undefined;
 }
 
-export async function checkRunc(run: CommandRunner, pathEnv: string, daemonVersion: string | undefined): Promise<CheckResult> {
+/** Why the binary a BinaryName from the config points at is not run (fail: missing; warn: others can change it). */
+function configuredBinaryProblem(file: string, configured: { name: string; where: string }): { status: 'fail' | 'warn'; detail: string } | undefined {
+  let st: fs.Stats;
+  try { st = fs.statSync(file); } catch { return { status: 'fail', detail: `${configured.name}, named by ${configured.where}, does not exist.` }; }
+  if (!st.isFile()) return { status: 'fail', detail: `${configured.name}, named by ${configured.where}, is not a regular file.` };
+  // The config may come from a setting: run only what its owner (root or us) alone can change.
+  if ((st.uid !== 0 && st.uid !== process.getuid?.()) || st.mode & 0o022) {
+    return { status: 'warn', detail: `${file}, named by ${configured.where}, was not run: it belongs to uid ${st.uid} with mode 0${(st.mode & 0o777).toString(8)}, so others could change it.` };
+  }
+  return undefined;
+}
+
+/**
+ * runc present and new enough for the daemon. `configured` is the config's BinaryName for the runc shim (see
+ * configuredRuncBinary): that binary is checked instead of `runc` on `pathEnv` (our PATH, not the daemon's).
+ */
+export async function checkRunc(run: CommandRunner, pathEnv: string, daemonVersion: string | undefined, configured?: { name: string; where: string }): Promise<CheckResult> {
   const min = minimumRunc(daemonVersion);
   const oldest = daemonVersion ? `the oldest containerd ${daemonVersion} supports` : 'the oldest containerd supports';
   const base = { id: 'runc', title: 'runc (the container runtime)', why: `containerd's runc shim starts every container with runc; without it, or with one older than ${min} (${oldest}), containers fail to start.` };
-  const runc = findExecutable('runc', pathEnv);
+  const fixBinaryName = (): CheckResult['fix'] => [{ text: `correct BinaryName (${configured?.where ?? ''}): an absolute path to runc, or remove it to use runc from containerd's PATH` }];
+  let runc: string | undefined;
+  if (configured) {
+    // The shim runs BinaryName as given: a path when it has a slash, else a name looked up on the PATH.
+    if (configured.name.includes('/') && !path.isAbsolute(configured.name)) {
+      return { ...base, status: 'fail', detail: `${configured.where} is "${configured.name}", a relative path: the shim would resolve it from each container's bundle folder.`, fix: fixBinaryName() };
+    }
+    runc = configured.name.includes('/') ? configured.name : findExecutable(configured.name, pathEnv);
+    const problem = runc ? configuredBinaryProblem(runc, configured) : { status: 'fail' as const, detail: `${configured.name}, named by ${configured.where}, is not on the PATH (${pathEnv}).` };
+    if (problem) return { ...base, ...problem, fix: fixBinaryName() };
+  } else {
+    runc = findExecutable('runc', pathEnv);
+  }
   if (!runc) {
     return { ...base, status: 'fail', detail: `runc is not on the PATH (${pathEnv}).`, fix: [{ text: 'install runc (Debian/Ubuntu)', command: 'sudo apt-get install runc' }] };
   }
+  const named = configured ? ` (named by ${configured.where})` : '';
   const r = await run(runc, ['--version']);
   const m = /runc version (\S+)/.exec(r.stdout);
-  if (r.code !== 0 || !m) {
-    return { ...base, status: 'fail', detail: `${runc} --version failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(0, 300)}`, fix: [{ text: 'reinstall runc', command: 'sudo apt-get install --reinstall runc' }] };
+  if (r.code !== 0) {
+    return { ...base, status: 'fail', detail: `${runc}${named} --version failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(0, 300)}`, fix: configured ? fixBinaryName() : [{ text: 'reinstall runc', command: 'sudo apt-get install --reinstall runc' }] };
+  }
+  if (!m) {
+    // Another OCI runtime behind the runc shim (crun, youki) is the config's choice; its versions are its own.
+    if (configured) return { ...base, status: 'pass', detail: `${runc}${named} is not runc (it answered "${r.stdout.trim().split('\n')[0].slice(0, 200)}"); its version is not checked.`, fix: [] };
+    return { ...base, status: 'fail', detail: `${runc} --version does not say which runc it is: ${r.stdout.trim().slice(0, 300)}`, fix: [{ text: 'reinstall runc', command: 'sudo apt-get install --reinstall runc' }] };
   }
   const daemon = daemonVersion ? ` for containerd ${daemonVersion}` : '';
   if (versionBelow(m[1], min)) {
-    return { ...base, status: 'fail', detail: `${runc} is runc ${m[1]}, older than ${min}${daemon}.`, fix: [{ text: 'upgrade runc (or install a release from https://github.com/opencontainers/runc/releases)', command: 'sudo apt-get install --only-upgrade runc' }] };
+    return { ...base, status: 'fail', detail: `${runc}${named} is runc ${m[1]}, older than ${min}${daemon}.`, fix: [{ text: 'upgrade runc (or install a release from https://github.com/opencontainers/runc/releases)', command: 'sudo apt-get install --only-upgrade runc' }] };
   }
-  return { ...base, status: 'pass', detail: `${runc} is runc ${m[1]} (${min} or newer needed${daemon}).`, fix: [] };
+  return { ...base, status: 'pass', detail: `${runc}${named} is runc ${m[1]} (${min} or newer needed${daemon}).`, fix: [] };
 }
 
 /** The plugins a default CNI network (`bridge` with `host-local` addresses) needs. */

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { connect } from '../connect';
 import { diagnoseSocket } from '../diagnose';
 import { ContainerdError, UnknownError } from '../errors';
-import { configRoot, pluginSetting, readConfig } from './config-file';
+import { configRoot, configuredRuncBinary, pluginSetting, readConfig } from './config-file';
 import { certsDirOf, checkConfigFile, checkInsecureRegistries } from './config-checks';
 import { checkPlugins, checkSocket } from './daemon-checks';
 import { checkCgroup, checkCni, checkDiskSpace, checkRunc, DEFAULT_CNI_DIRS } from './host-checks';
@@ -62,11 +62,13 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   const pathEnv = opts.pathEnv ?? [process.env.PATH ?? '', '/usr/local/sbin', '/usr/sbin', '/sbin'].filter(Boolean).join(':');
   const cniBin = pluginSetting(config, ['io.containerd.grpc.v1.cri', 'io.containerd.cri.v1.runtime'], ['cni', 'bin_dir']);
   const cniDirs = opts.cniDirs ?? [...new Set([...(cniBin ? [cniBin] : []), ...DEFAULT_CNI_DIRS])];
+  // Fixes restart containerd with systemctl only where systemd is the init system.
+  const systemd = fs.existsSync(opts.systemdMarker ?? SYSTEMD_MARKER);
   const checks = await Promise.all([
-    checkSocket(opts.socketPath, problem, daemon, { permissionFix: opts.permissionFix, systemd: fs.existsSync(opts.systemdMarker ?? SYSTEMD_MARKER) }),
-    checkPlugins(daemon, config),
-    checkConfigFile(config, version),
-    checkRunc(run, pathEnv, version),
+    checkSocket(opts.socketPath, problem, daemon, { permissionFix: opts.permissionFix, systemd }),
+    checkPlugins(daemon, config, systemd),
+    checkConfigFile(config, version, systemd),
+    checkRunc(run, pathEnv, version, configuredRuncBinary(config)),
     checkSystemd(run, opts.systemdMarker),
     checkCgroup(opts.cgroupRoot ?? '/sys/fs/cgroup', version),
     checkCni(cniDirs),

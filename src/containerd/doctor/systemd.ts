@@ -2,7 +2,7 @@
 // and KillMode=process (stopping or restarting containerd does not kill every container's shim). Read with
 // `systemctl show` through an argument array; where systemd is not PID 1 the check says so and does not apply.
 import * as fs from 'node:fs';
-import type { CheckResult, CommandRunner } from './types';
+import type { CheckResult, CommandRunner, FixStep } from './types';
 
 /** Exists exactly when systemd is the init system (what sd_booted() looks at). */
 export const SYSTEMD_MARKER = '/run/systemd/system';
@@ -17,6 +17,15 @@ export function parseSystemctlShow(stdout: string): Record<string, string> {
     if (i > 0) out[line.slice(0, i).trim()] = line.slice(i + 1).trim();
   }
   return out;
+}
+
+/**
+ * The step that restarts containerd after a fix: systemctl only where systemd is the init system (elsewhere there is
+ * no containerd.service to restart); `after` ends the sentence, e.g. ' and check again'.
+ */
+export function restartStep(systemd: boolean, after = ''): FixStep {
+  if (systemd) return { text: `restart containerd${after}`, command: 'sudo systemctl restart containerd' };
+  return { text: `Restart containerd the way it was started (e.g. your init system or the process manager)${after}: this machine does not run systemd as its init system, so systemctl cannot do it.` };
 }
 
 const TITLE = 'containerd under systemd: Delegate and KillMode';
@@ -47,7 +56,8 @@ export function judgeSystemdUnit(props: Record<string, string>): CheckResult {
       { text: 'create a drop-in folder for the unit', command: `sudo mkdir -p ${DROP_IN_DIR}` },
       { text: 'set both properties in a drop-in', command: `printf '[Service]\\nDelegate=yes\\nKillMode=process\\n' | sudo tee ${DROP_IN_DIR}/10-delegate-killmode.conf` },
       { text: 'load it (from now on stopping containerd leaves containers running)', command: 'sudo systemctl daemon-reload' },
-      { text: 'restart containerd so it runs with the new settings', command: 'sudo systemctl restart containerd' },
+      // Only reached where systemd is init (checkSystemd says n/a elsewhere).
+      restartStep(true, ' so it runs with the new settings'),
     ],
   };
 }
