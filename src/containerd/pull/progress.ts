@@ -1,5 +1,6 @@
 // Pull progress: one snapshot object, updated in place and handed to the caller on every meaningful change
 // (state changes at once, byte counts at most every `throttleMs`), so a UI can render it without diffing.
+import { BlobProgressTracker } from '../progress-tracker';
 
 export type PullPhase = 'resolving' | 'fetching' | 'unpacking' | 'done';
 
@@ -47,39 +48,16 @@ export interface PullProgress {
 
 export type ProgressListener = (p: PullProgress) => void;
 
-export class ProgressTracker {
-  readonly progress: PullProgress;
-  private readonly byDigest = new Map<string, BlobProgress>();
-  private lastEmit = 0;
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(reference: string, private readonly listener: ProgressListener | undefined, private readonly throttleMs = 100) {
-    this.progress = {
+export class ProgressTracker extends BlobProgressTracker<BlobProgress, PullProgress> {
+  constructor(reference: string, listener: ProgressListener | undefined, throttleMs?: number) {
+    super({
       reference, phase: 'resolving', blobs: [], totalBytes: 0, doneBytes: 0, downloadedBytes: 0, unpackedLayers: 0, layersToUnpack: 0,
-    };
-  }
-
-  phase(phase: PullPhase): void {
-    if (this.progress.phase === phase) return;
-    this.progress.phase = phase;
-    this.emit(true);
+    }, listener, throttleMs);
   }
 
   /** Registers a blob once (shared layers across platforms are counted once). */
   add(desc: { digest: string; mediaType: string; size: number }): BlobProgress {
-    let b = this.byDigest.get(desc.digest);
-    if (!b) {
-      b = { digest: desc.digest, mediaType: desc.mediaType, size: desc.size, offset: 0, resumedFrom: 0, state: 'waiting' };
-      this.byDigest.set(desc.digest, b);
-      this.progress.blobs.push(b);
-      this.progress.totalBytes += desc.size;
-      this.emit(true);
-    }
-    return b;
-  }
-
-  get(digest: string): BlobProgress | undefined {
-    return this.byDigest.get(digest);
+    return this.register(desc.digest, () => ({ digest: desc.digest, mediaType: desc.mediaType, size: desc.size, offset: 0, resumedFrom: 0, state: 'waiting' }));
   }
 
   setLayersToUnpack(n: number): void {
@@ -92,28 +70,19 @@ export class ProgressTracker {
     this.emit(true);
   }
 
-  state(digest: string, state: BlobState): void {
-    const b = this.byDigest.get(digest);
-    if (!b || b.state === state) return;
-    // A blob leaving the store flow for good counts in full.
-    if (state === 'exists' || state === 'downloaded') this.setOffset(b, b.size);
-    b.state = state;
-    this.emit(true);
-  }
-
   /** containerd acknowledged bytes up to `offset`. */
   offset(digest: string, offset: number): void {
-    const b = this.byDigest.get(digest);
+    const b = this.get(digest);
     if (!b) return;
-    this.setOffset(b, offset);
+    this.moveOffset(b, offset, 0);
     this.emit(false);
   }
 
   resumed(digest: string, from: number): void {
-    const b = this.byDigest.get(digest);
+    const b = this.get(digest);
     if (!b) return;
     b.resumedFrom = from;
-    this.setOffset(b, from);
+    this.moveOffset(b, from, 0);
     this.emit(true);
   }
 
@@ -121,41 +90,8 @@ export class ProgressTracker {
     this.progress.downloadedBytes += bytes;
   }
 
-  private setOffset(b: BlobProgress, offset: number): void {
-    const clamped = Math.max(0, Math.min(b.size, offset));
-    this.progress.doneBytes += clamped - b.offset;
-    b.offset = clamped;
-  }
-
-  /** Emits now (`force`) or within throttleMs; a pending emit is folded into the next one. */
-  emit(force: boolean): void {
-    if (!this.listener) return;
-    const now = Date.now();
-    if (force || now - this.lastEmit >= this.throttleMs) {
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = undefined;
-      this.lastEmit = now;
-      this.call();
-    } else if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.lastEmit = Date.now();
-        this.call();
-      }, this.throttleMs - (now - this.lastEmit));
-    }
-  }
-
-  private call(): void {
-    try {
-      this.listener?.(this.progress);
-    } catch {
-      // A failing progress renderer must not fail the pull.
-    }
-  }
-
-  /** Stops a pending throttled emit (the pull is over). */
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+  protected entering(b: BlobProgress, state: BlobState): void {
+    // A blob leaving the store flow for good counts in full.
+    if (state === 'exists' || state === 'downloaded') this.moveOffset(b, b.size, 0);
   }
 }

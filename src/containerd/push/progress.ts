@@ -1,5 +1,6 @@
 // Push progress: one snapshot object updated in place and handed to the caller on each meaningful change
 // (states at once, byte counts at most every `throttleMs`), the same shape on the client-side and Transfer paths.
+import { BlobProgressTracker } from '../progress-tracker';
 
 export type PushPhase = 'preparing' | 'uploading' | 'manifests' | 'done';
 
@@ -38,36 +39,13 @@ export interface PushProgress {
 
 export type PushProgressListener = (p: PushProgress) => void;
 
-export class PushTracker {
-  readonly progress: PushProgress;
-  private readonly byDigest = new Map<string, PushBlobProgress>();
-  private lastEmit = 0;
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(reference: string, private readonly listener: PushProgressListener | undefined, private readonly throttleMs = 100) {
-    this.progress = { reference, phase: 'preparing', blobs: [], totalBytes: 0, doneBytes: 0, uploadedBytes: 0, manifests: 0, manifestsDone: 0 };
-  }
-
-  phase(phase: PushPhase): void {
-    if (this.progress.phase === phase) return;
-    this.progress.phase = phase;
-    this.emit(true);
+export class PushTracker extends BlobProgressTracker<PushBlobProgress, PushProgress> {
+  constructor(reference: string, listener: PushProgressListener | undefined, throttleMs?: number) {
+    super({ reference, phase: 'preparing', blobs: [], totalBytes: 0, doneBytes: 0, uploadedBytes: 0, manifests: 0, manifestsDone: 0 }, listener, throttleMs);
   }
 
   add(desc: { digest: string; mediaType: string; size: number }): PushBlobProgress {
-    let b = this.byDigest.get(desc.digest);
-    if (!b) {
-      b = { digest: desc.digest, mediaType: desc.mediaType, size: Math.max(0, desc.size), offset: 0, state: 'waiting' };
-      this.byDigest.set(desc.digest, b);
-      this.progress.blobs.push(b);
-      this.progress.totalBytes += b.size;
-      this.emit(true);
-    }
-    return b;
-  }
-
-  has(digest: string): boolean {
-    return this.byDigest.has(digest);
+    return this.register(desc.digest, () => ({ digest: desc.digest, mediaType: desc.mediaType, size: Math.max(0, desc.size), offset: 0, state: 'waiting' }));
   }
 
   setManifests(n: number): void {
@@ -79,52 +57,17 @@ export class PushTracker {
     this.emit(true);
   }
 
-  state(digest: string, state: PushBlobState): void {
-    const b = this.byDigest.get(digest);
-    if (!b || b.state === state) return;
-    if (state === 'exists' || state === 'mounted' || state === 'uploaded') this.offset(digest, b.size, state === 'uploaded');
-    b.state = state;
-    this.emit(true);
-  }
-
-  /** The registry acknowledged `offset` bytes; `sent` counts them as this push's upload. */
+  /** The registry acknowledged `offset` bytes (never fewer than before); `sent` counts them as this push's upload. */
   offset(digest: string, offset: number, sent = true): void {
-    const b = this.byDigest.get(digest);
+    const b = this.get(digest);
     if (!b) return;
-    const clamped = Math.max(b.offset, Math.min(b.size, offset));
-    this.progress.doneBytes += clamped - b.offset;
-    if (sent) this.progress.uploadedBytes += clamped - b.offset;
-    b.offset = clamped;
+    const moved = this.moveOffset(b, offset, b.offset);
+    if (sent) this.progress.uploadedBytes += moved;
     this.emit(false);
   }
 
-  emit(force: boolean): void {
-    if (!this.listener) return;
-    const now = Date.now();
-    if (force || now - this.lastEmit >= this.throttleMs) {
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = undefined;
-      this.lastEmit = now;
-      this.call();
-    } else if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.lastEmit = Date.now();
-        this.call();
-      }, this.throttleMs - (now - this.lastEmit));
-    }
-  }
-
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  private call(): void {
-    try {
-      this.listener?.(this.progress);
-    } catch {
-      // A failing progress renderer must not fail the push.
-    }
+  protected entering(b: PushBlobProgress, state: PushBlobState): void {
+    // Blobs the registry had, mounted or took count in full; only uploaded ones as sent by this push.
+    if (state === 'exists' || state === 'mounted' || state === 'uploaded') this.offset(b.digest, b.size, state === 'uploaded');
   }
 }
