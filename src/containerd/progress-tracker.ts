@@ -11,9 +11,12 @@ export interface TrackedBlob {
 }
 
 export interface TrackedProgress<B extends TrackedBlob> {
+  /** The image reference, normalised. */
+  reference: string;
   phase: string;
   /** The same objects across events, in the order they were registered. */
   blobs: B[];
+  /** Sum of blob sizes, and of the bytes that are where they go so far. */
   totalBytes: number;
   doneBytes: number;
 }

@@ -1,6 +1,6 @@
 // Pull progress: one snapshot object, updated in place and handed to the caller on every meaningful change
 // (state changes at once, byte counts at most every `throttleMs`), so a UI can render it without diffing.
-import { BlobProgressTracker } from '../progress-tracker';
+import { BlobProgressTracker, type TrackedProgress } from '../progress-tracker';
 
 export type PullPhase = 'resolving' | 'fetching' | 'unpacking' | 'done';
 
@@ -30,15 +30,10 @@ export interface BlobProgress {
   unpack?: UnpackState;
 }
 
-export interface PullProgress {
-  /** The normalised reference, e.g. `docker.io/library/redis:alpine`. */
-  reference: string;
+/** `reference` is normalised, e.g. `docker.io/library/redis:alpine`; `blobs` are layers (and configs) in pull order;
+ *  `doneBytes` are the bytes in the content store so far (present blobs count as done). */
+export interface PullProgress extends TrackedProgress<BlobProgress> {
   phase: PullPhase;
-  /** Layers (and configs) in pull order; the same objects across events. */
-  blobs: BlobProgress[];
-  /** Sum of blob sizes, and of the bytes in the content store so far (present blobs count as done). */
-  totalBytes: number;
-  doneBytes: number;
   /** Bytes received from the network by this pull (what a resumed pull saves shows here). */
   downloadedBytes: number;
   /** Layers unpacked so far, and to unpack (0 when not unpacking). */

@@ -1,6 +1,6 @@
 // Push progress: one snapshot object updated in place and handed to the caller on each meaningful change
 // (states at once, byte counts at most every `throttleMs`), the same shape on the client-side and Transfer paths.
-import { BlobProgressTracker } from '../progress-tracker';
+import { BlobProgressTracker, type TrackedProgress } from '../progress-tracker';
 
 export type PushPhase = 'preparing' | 'uploading' | 'manifests' | 'done';
 
@@ -22,15 +22,10 @@ export interface PushBlobProgress {
   state: PushBlobState;
 }
 
-export interface PushProgress {
-  /** Where it goes, normalised: `127.0.0.1:5000/app:v1`. */
-  reference: string;
+/** `reference` is where it goes, normalised (`127.0.0.1:5000/app:v1`); `blobs` are configs and layers, each once;
+ *  `doneBytes` are the bytes the registry holds of `totalBytes` (blobs it had or mounted count in full). */
+export interface PushProgress extends TrackedProgress<PushBlobProgress> {
   phase: PushPhase;
-  /** Configs and layers, each once. */
-  blobs: PushBlobProgress[];
-  totalBytes: number;
-  /** Bytes the registry holds of `totalBytes` (blobs it had or mounted count in full). */
-  doneBytes: number;
   /** Bytes this push sent. */
   uploadedBytes: number;
   manifests: number;
