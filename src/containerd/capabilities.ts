@@ -50,6 +50,24 @@ const RUNTIME_V2_PLUGIN_TYPE = 'io.containerd.runtime.v2';
 const loaded = (plugins: Plugin[], type: string, id?: string): boolean =>
   plugins.some((p) => p.type === type && (id === undefined || p.id === id) && !p.initError);
 
+export type PluginStatus = 'ok' | 'skipped' | 'error';
+
+// containerd's plugin.ErrSkipPlugin text, which a skipped plugin's init_err carries. devmapper without a pool says
+// "devmapper not configured" on 1.6 and was made an ErrSkipPlugin in 1.7: a skip on every version, not a failure.
+const SKIP_SUFFIX = /:?\s*skip plugin\s*$/;
+const NOT_CONFIGURED = /^devmapper not configured$/;
+
+/** One verdict per plugin for every view and check: ok, skipped (does not apply here) or error (init failed). */
+export function pluginStatus(p: Plugin): PluginStatus {
+  if (!p.initError) return 'ok';
+  return SKIP_SUFFIX.test(p.initError) || NOT_CONFIGURED.test(p.initError.trim()) ? 'skipped' : 'error';
+}
+
+/** The init error without containerd's `: skip plugin` suffix. */
+export function pluginReason(p: Plugin): string | undefined {
+  return p.initError?.replace(SKIP_SUFFIX, '').trim() || undefined;
+}
+
 /** The major version of a containerd version string (`v1.7.24`, `2.1.9+unknown`); NaN if unreadable. */
 export function majorVersion(version: string): number {
   const m = /^v?(\d+)\./.exec(version.trim());

@@ -36,7 +36,7 @@ export {
   type PullOptions, type PullProgress, type PullPhase, type BlobProgress, type BlobState, type UnpackState, type PlatformChoice,
 } from './pull';
 export { choosePullMethod, pullMethodFor, transferPull, transferSupport, type ChosenPullMethod, type PullMethod, type TransferSupport } from './transfer';
-export { capabilitiesOf, daemonCapabilities, type DaemonCapabilities } from './capabilities';
+export { capabilitiesOf, daemonCapabilities, pluginReason, pluginStatus, type DaemonCapabilities, type PluginStatus } from './capabilities';
 export { runDoctor, renderDoctorReport, summaryLine, parseSystemctlShow, judgeSystemdUnit, execRunner, DEFAULT_CONFIG_PATH, type DoctorReport, type DoctorOptions, type CheckResult, type CheckStatus, type CommandRunner, type DaemonFacts } from './doctor';
 export {
   push, DEFAULT_PUSH_CONCURRENCY,

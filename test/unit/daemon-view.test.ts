@@ -49,6 +49,9 @@ describe('Daemon view rows', () => {
     assert.deepEqual(PLUGINS.map(pluginStatus), ['ok', 'skipped', 'skipped', 'ok', 'ok', 'skipped', 'ok', 'error', 'ok']);
     assert.equal(pluginReason(PLUGINS[5]), 'path must be a zfs filesystem');
     assert.equal(pluginReason(PLUGINS[0]), undefined);
+    // 1.6's devmapper without a pool: a skip (1.7 made it ErrSkipPlugin), the same verdict Check Setup gives.
+    assert.equal(pluginStatus(plugin('io.containerd.snapshotter.v1', 'devmapper', 'devmapper not configured')), 'skipped');
+    assert.equal(pluginStatus(plugin('io.containerd.snapshotter.v1', 'devmapper', 'devmapper not configured: pool missing')), 'error');
   });
 
   it('groups plugins by type in words, in containerd order, with counts, expanding groups that failed', () => {

@@ -1,6 +1,6 @@
 // Checks that need the daemon: can we use its socket (reusing diagnose.ts, and the per-user permission fix the
 // caller passes), and which of its plugins failed to initialise (Introspection.Plugins' init_err).
-import { capabilitiesOf } from '../capabilities';
+import { capabilitiesOf, pluginStatus } from '../capabilities';
 import { PERMISSION_FIX } from '../diagnose';
 import { ConnectionError, SocketPermissionError, type ContainerdError } from '../errors';
 import type { Plugin } from '../types';
@@ -39,7 +39,7 @@ export function checkSocket(
 
 /** Init errors containerd itself marks as "this plugin does not apply here" (ErrSkipPlugin, devmapper without a pool). */
 export function isExpectedSkip(p: Plugin): boolean {
-  return /skip plugin|not configured/.test(p.initError ?? '');
+  return pluginStatus(p) === 'skipped';
 }
 
 /** Plugins whose failure breaks the basics (images, containers, the API), not an optional feature. */

@@ -1,7 +1,7 @@
 // The Daemon view's rows, built from a DaemonSnapshot: labels a person reads (no raw JSON), facts for the tooltips,
 // plugins grouped by type with their status (ok / skipped / error, as `ctr plugins ls` tells them apart).
 // Pure and free of `vscode`: the tree provider only maps rows to TreeItems, and tests read the rows.
-import type { Plugin } from '../../containerd';
+import { pluginReason, pluginStatus, type Plugin, type PluginStatus } from '../../containerd';
 import type { DaemonInfo, DaemonSnapshot } from './daemon-model';
 import { formatLocalTime, formatWhen } from './format';
 
@@ -21,20 +21,7 @@ export interface DaemonRow {
   expanded?: boolean;
 }
 
-export type PluginStatus = 'ok' | 'skipped' | 'error';
-
-// containerd's plugin.ErrSkipPlugin text, which a skipped plugin's init_err carries.
-const SKIP = /:?\s*skip plugin\s*$/;
-
-export function pluginStatus(p: Plugin): PluginStatus {
-  if (!p.initError) return 'ok';
-  return SKIP.test(p.initError) ? 'skipped' : 'error';
-}
-
-/** The init error without containerd's `: skip plugin` suffix. */
-export function pluginReason(p: Plugin): string | undefined {
-  return p.initError?.replace(SKIP, '').trim() || undefined;
-}
+export { pluginReason, pluginStatus, type PluginStatus };
 
 const TYPE_NAMES: Record<string, string> = {
   'io.containerd.content.v1': 'Content store', 'io.containerd.snapshotter.v1': 'Snapshotters',
