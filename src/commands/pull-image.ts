@@ -3,7 +3,7 @@
 // new image up from containerd's events by itself.
 import * as vscode from 'vscode';
 import {
-  CancelledError, formatPlatform, hostPlatform, pull, registry, type ChosenPullMethod, type Image, type Platform, type PlatformChoice, type PullProgress,
+  CancelledError, formatPlatform, hostPlatform, pull, registry, type Image, type Platform, type PlatformChoice, type PullProgress,
 } from '../containerd';
 import { isNode } from '../views/tree/nodes';
 import { connected, type CommandDeps } from './context';
@@ -11,7 +11,8 @@ import { describePullProgress, summarisePull } from './pull-progress';
 import { promptReference, type PullHistory } from './pull-reference-prompt';
 import { pullSettings } from './pull-settings';
 import { Cancelled } from './prompts';
-import { explainAuthError, type RegistryLogins } from './registry-credentials';
+import type { RegistryLogins } from './registry-credentials';
+import { RegistryTransfer } from './registry-transfer';
 
 /** Programmatic form of the command's argument (tests, other extensions): skips the questions. */
 export interface PullArgs { reference: string; platform?: PlatformChoice; namespace?: string }
@@ -50,14 +51,6 @@ async function choosePlatform(deps: CommandDeps, logins: RegistryLogins, referen
   }
 }
 
-async function showAuthError(deps: CommandDeps, logins: RegistryLogins, e: registry.RegistryAuthError, reference: string): Promise<void> {
-  const message = `Pull of ${reference} failed: ${await explainAuthError(logins, e)}`;
-  deps.log.error(`containerd.pullImage: ${message}`);
-  const action = 'Log In to Registry…';
-  const choice = await vscode.window.showErrorMessage(message, action);
-  if (choice === action) await vscode.commands.executeCommand('containerd.registryLogin', registry.normalizeRegistryHost(e.host));
-}
-
 export async function pullImage(deps: CommandDeps, logins: RegistryLogins, history: PullHistory, arg: unknown): Promise<Image | undefined> {
   const namespace = isNode(arg, 'namespace') ? arg.name : isPullArgs(arg) && arg.namespace ? arg.namespace : deps.active.name;
   let reference: string;
@@ -73,31 +66,13 @@ export async function pullImage(deps: CommandDeps, logins: RegistryLogins, histo
   }
   const { client } = await connected(deps, namespace);
   const settings = pullSettings(deps.log);
-  const familiar = registry.parseReference(reference).familiar;
-  const started = Date.now();
-  let last: PullProgress | undefined;
-  let method: ChosenPullMethod | undefined;
+  const transfer = new RegistryTransfer<PullProgress>(deps, 'Pull', reference, describePullProgress);
+  const familiar = transfer.familiar;
   deps.log.info(`Pulling ${reference} into namespace ${namespace}${platform ? ` (${platform === 'all' ? 'all platforms' : formatPlatform(platform)})` : ''}`);
   try {
-    const image = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pulling ${familiar}`, cancellable: true }, async (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      let reported = 0;
-      return pull(client, reference, {
-        platform, signal: abort.signal, credentials: logins.provider(), registryOptions: settings.registryOptions, concurrency: settings.concurrency,
-        method: settings.method,
-        onMethod: (c) => { method = c; deps.log.info(`Pull of ${reference}: ${c.method === 'transfer' ? 'by containerd (Transfer service)' : 'client-side'}: ${c.reason}`); },
-        onProgress: (p) => {
-          last = p;
-          const { message, fraction } = describePullProgress(p);
-          const increment = Math.max(0, fraction * 100 - reported);
-          reported += increment;
-          progress.report({ message, increment });
-        },
-      });
-    });
+    const image = await transfer.run(logins, settings, (options) => pull(client, reference, { platform, ...options }));
     await history.add(reference);
-    const summary = `${last ? summarisePull(last) : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`;
+    const summary = transfer.summary(summarisePull);
     deps.log.info(`Pulled ${reference} into namespace ${namespace}: ${summary}`);
     deps.prompts().info(`Pulled ${familiar} into ${namespace} (${summary}).`);
     return image;
@@ -105,14 +80,11 @@ export async function pullImage(deps: CommandDeps, logins: RegistryLogins, histo
     if (e instanceof CancelledError) {
       deps.log.info(`Pull of ${reference} cancelled`);
       // containerd's Transfer drops its partial downloads; the client-side pull keeps them.
-      const resumable = method?.method === 'transfer' ? '' : ' Partly downloaded layers are kept: pulling again resumes them.';
+      const resumable = transfer.method?.method === 'transfer' ? '' : ' Partly downloaded layers are kept: pulling again resumes them.';
       deps.prompts().info(`Pull of ${familiar} cancelled.${resumable}`);
       throw new Cancelled();
     }
-    if (e instanceof registry.RegistryAuthError) {
-      void showAuthError(deps, logins, e, familiar);
-      throw new Cancelled();
-    }
+    if (e instanceof registry.RegistryAuthError) throw transfer.authFailed(logins, e);
     // A network failure is worth a one-click retry (which resumes); a typo is not worth remembering.
     if (e instanceof registry.RegistryUnreachableError) await history.add(reference).catch(() => undefined);
     throw new Error(`Pull of ${familiar} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });

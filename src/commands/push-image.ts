@@ -1,9 +1,8 @@
 // "Containerd: Push Image…": an image (the clicked one, or picked), where to (its own reference, or a new one that
 // is tagged first, validated as Pull's references are), then the push in a cancellable notification with blobs,
 // bytes and manifests. Credentials as Pull: SecretStorage logins, then ~/.docker/config.json.
-import * as vscode from 'vscode';
 import {
-  CancelledError, imageNameProblem, normalizeImageName, push, registry, tagImage, type ChosenPullMethod, type Image, type PushProgress,
+  CancelledError, imageNameProblem, normalizeImageName, push, registry, tagImage, type Image, type PushProgress,
 } from '../containerd';
 import { isNode } from '../views/tree/nodes';
 import { connected, type CommandDeps } from './context';
@@ -11,7 +10,8 @@ import { pickImages } from './pickers';
 import { Cancelled } from './prompts';
 import { pullSettings } from './pull-settings';
 import { describePushProgress, summarisePush } from './push-progress';
-import { explainAuthError, type RegistryLogins } from './registry-credentials';
+import type { RegistryLogins } from './registry-credentials';
+import { RegistryTransfer } from './registry-transfer';
 
 /** Programmatic form of the argument (tests, other extensions): skips the questions. */
 export interface PushArgs { image: string; reference?: string; namespace?: string }
@@ -29,14 +29,6 @@ async function askReference(deps: CommandDeps, image: string): Promise<string> {
   }))?.trim();
   if (!typed) throw new Cancelled();
   return normalizeImageName(typed);
-}
-
-async function showAuthError(deps: CommandDeps, logins: RegistryLogins, e: registry.RegistryAuthError, reference: string): Promise<void> {
-  const message = `Push of ${reference} failed: ${await explainAuthError(logins, e)}`;
-  deps.log.error(`containerd.pushImage: ${message}`);
-  const action = 'Log In to Registry…';
-  const choice = await vscode.window.showErrorMessage(message, action);
-  if (choice === action) await vscode.commands.executeCommand('containerd.registryLogin', registry.normalizeRegistryHost(e.host));
 }
 
 export async function pushImage(deps: CommandDeps, logins: RegistryLogins, arg: unknown): Promise<Image | undefined> {
@@ -60,31 +52,13 @@ export async function pushImage(deps: CommandDeps, logins: RegistryLogins, arg: 
     deps.log.info(`Tagged ${image} as ${reference} in namespace ${namespace}`);
   }
   const settings = pullSettings(deps.log);
-  const familiar = registry.parseReference(reference).familiar;
-  const started = Date.now();
-  let last: PushProgress | undefined;
-  let method: ChosenPullMethod | undefined;
+  const transfer = new RegistryTransfer<PushProgress>(deps, 'Push', reference, describePushProgress);
+  const familiar = transfer.familiar;
   deps.log.info(`Pushing ${reference} from namespace ${namespace}`);
   try {
-    const pushed = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pushing ${familiar}`, cancellable: true }, async (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      let reported = 0;
-      return push(client, reference, {
-        signal: abort.signal, credentials: logins.provider(), registryOptions: settings.registryOptions, concurrency: settings.concurrency,
-        method: settings.method,
-        onMethod: (c) => { method = c; deps.log.info(`Push of ${reference}: ${c.method === 'transfer' ? 'by containerd (Transfer service)' : 'client-side'}: ${c.reason}`); },
-        onProgress: (p) => {
-          last = p;
-          const { message, fraction } = describePushProgress(p);
-          const increment = Math.max(0, fraction * 100 - reported);
-          reported += increment;
-          progress.report({ message, increment });
-        },
-      });
-    });
-    const summary = `${last ? summarisePush(last) : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`;
-    deps.log.info(`Pushed ${reference}: ${summary}${method ? ` (${method.method})` : ''}`);
+    const pushed = await transfer.run(logins, settings, (options) => push(client, reference, options));
+    const summary = transfer.summary(summarisePush);
+    deps.log.info(`Pushed ${reference}: ${summary}${transfer.method ? ` (${transfer.method.method})` : ''}`);
     deps.prompts().info(`Pushed ${familiar} (${summary}).`);
     return pushed;
   } catch (e) {
@@ -93,10 +67,7 @@ export async function pushImage(deps: CommandDeps, logins: RegistryLogins, arg: 
       deps.prompts().info(`Push of ${familiar} cancelled: the registry's tag was not changed.`);
       throw new Cancelled();
     }
-    if (e instanceof registry.RegistryAuthError) {
-      void showAuthError(deps, logins, e, familiar);
-      throw new Cancelled();
-    }
+    if (e instanceof registry.RegistryAuthError) throw transfer.authFailed(logins, e);
     throw new Error(`Push of ${familiar} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
 }
