@@ -3,13 +3,13 @@
 // (1.x and 2.x plugin names, the default runtime) to fake runtimes written here as scripts.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { execRunner, runDoctor, type CheckResult, type CommandRunner, type DoctorReport } from '../../src/containerd';
 import { checkConfigFile } from '../../src/containerd/doctor/config-checks';
 import { configuredRuncBinary, readConfig } from '../../src/containerd/doctor/config-file';
 import { checkPlugins } from '../../src/containerd/doctor/daemon-checks';
 import { checkRunc } from '../../src/containerd/doctor/host-checks';
+import { tempFolderPerTest } from './temp-folder';
 
 const SYSTEM_PATH = '/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin';
 const RESTART = 'sudo systemctl restart containerd';
@@ -17,15 +17,7 @@ const PROCESS_MANAGER = /^Restart containerd the way it was started \(e\.g\. you
 
 describe('Check Setup (doctor): restart steps and the runc the daemon runs', () => {
   let dir: string;
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-fixes-')); });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const write = (name: string, text: string, mode = 0o644): string => {
-    const p = path.join(dir, name);
-    fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, text, { mode });
-    fs.chmodSync(p, mode); // the umask may have narrowed it
-    return p;
-  };
+  const write = tempFolderPerTest('doctor-fixes-', (d) => { dir = d; });
   /** A fake runtime: prints `version` and records that it ran. */
   const fakeRuntime = (name: string, version: string, mode = 0o755): string =>
     write(`bin/${name}`, `#!/bin/sh\ntouch "${dir}/ran-${name}"\necho "${version}"\n`, mode);

@@ -2,13 +2,13 @@
 // machine's own cgroups, runc and init system, and `systemctl show` answers recorded from real systemd machines.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { execRunner, judgeSystemdUnit, parseSystemctlShow, renderDoctorReport, type CommandRunner, type DoctorReport } from '../../src/containerd';
 import { checkConfigFile, checkInsecureRegistries } from '../../src/containerd/doctor/config-checks';
 import { readConfig } from '../../src/containerd/doctor/config-file';
 import { cgroupMode, checkCgroup, checkCni, checkRunc, minimumRunc, versionBelow } from '../../src/containerd/doctor/host-checks';
 import { checkSystemd, SYSTEMD_MARKER } from '../../src/containerd/doctor/systemd';
+import { tempFolderPerTest } from './temp-folder';
 
 // Recorded on Debian 12 with the containerd package (its unit sets both), and on a unit edited to systemd's defaults.
 const DEBIAN_UNIT = 'LoadState=loaded\nActiveState=active\nDelegate=yes\nKillMode=process\nFragmentPath=/lib/systemd/system/containerd.service\nDropInPaths=\n';
@@ -17,14 +17,7 @@ const NO_UNIT = 'LoadState=not-found\nActiveState=inactive\nDelegate=no\nKillMod
 
 describe('Check Setup (doctor) checks', () => {
   let dir: string;
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-unit-')); });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const write = (name: string, text: string, mode = 0o644): string => {
-    const p = path.join(dir, name);
-    fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, text, { mode });
-    return p;
-  };
+  const write = tempFolderPerTest('doctor-unit-', (d) => { dir = d; });
 
   describe('systemd', () => {
     it('judges recorded `systemctl show` answers: Debian\'s unit passes, systemd\'s defaults fail with a drop-in, no unit is n/a', () => {
