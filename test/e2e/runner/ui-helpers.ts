@@ -67,6 +67,22 @@ export async function clickActivity(page: Page, title: string): Promise<void> {
   await entry.click();
 }
 
+/** The body of a view of the side bar, by its title. */
+export function sideBarView(page: Page, title: string): Locator {
+  return page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header', { hasText: new RegExp(`^${title}`) }) }).first();
+}
+
+/** Drags the side bar's edge to `width` px so tree descriptions are not cut off in screenshots. */
+export async function widenSideBar(page: Page, width: number): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box) return;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width + 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 5 });
+  await page.mouse.up();
+}
+
 /** A row of any tree view, by its accessible name. */
 export function treeItem(page: Page, name: string | RegExp): Locator {
   return page.getByRole('treeitem', { name });

@@ -3,9 +3,9 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ExplorerApi } from '../../../src/extension';
-import { ctr, ctrRun, explorer, row, rows, until } from './env';
+import { ctr, ctrRun, row, rows, until, withScriptedPrompter } from './env';
 import { IMAGE, OTHER_IMAGE, OTHER_NAMESPACE, RUNNING } from './fixture';
-import { ScriptedPrompter } from './scripted-prompter';
+import type { ScriptedPrompter } from './scripted-prompter';
 
 /** A description or tooltip must read as prose, not dump a record. */
 function assertReadable(text: string, what: string): void {
@@ -16,19 +16,7 @@ function assertReadable(text: string, what: string): void {
 describe('views: the explorer in a real VS Code', () => {
   let api: ExplorerApi;
   let prompter: ScriptedPrompter;
-
-  before(async () => {
-    api = await explorer();
-  });
-
-  beforeEach(() => {
-    prompter = new ScriptedPrompter();
-    api.setPrompter(prompter);
-  });
-
-  afterEach(() => {
-    api.setPrompter(undefined);
-  });
+  withScriptedPrompter((a, p) => { api = a; prompter = p; });
 
   it('connects to the socket from CONTAINERD_ADDRESS and says so in the status', () => {
     const s = api.connection.state;

@@ -3,27 +3,15 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ExplorerApi } from '../../../src/extension';
-import { ctr, ctrRun, explorer, row, until } from './env';
+import { ctr, ctrRun, row, until, withScriptedPrompter } from './env';
 import { IMAGE, OTHER_NAMESPACE, RUNNING } from './fixture';
-import { ScriptedPrompter } from './scripted-prompter';
+import type { ScriptedPrompter } from './scripted-prompter';
 
 describe('views: actions', () => {
   let api: ExplorerApi;
   let prompter: ScriptedPrompter;
   const task = (containerId: string) => ({ type: 'task', namespace: 'default', containerId });
-
-  before(async () => {
-    api = await explorer();
-  });
-
-  beforeEach(() => {
-    prompter = new ScriptedPrompter();
-    api.setPrompter(prompter);
-  });
-
-  afterEach(() => {
-    api.setPrompter(undefined);
-  });
+  withScriptedPrompter((a, p) => { api = a; prompter = p; });
 
   it('pauses and resumes a task from its node', async () => {
     await vscode.commands.executeCommand('containerd.pauseTask', task(RUNNING));

@@ -4,9 +4,9 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ExplorerApi } from '../../../src/extension';
-import { ctr, ctrRun, explorer, row, until } from './env';
+import { ctr, ctrRun, row, until, withScriptedPrompter } from './env';
 import { IMAGE, RUNNING } from './fixture';
-import { ScriptedPrompter } from './scripted-prompter';
+import type { ScriptedPrompter } from './scripted-prompter';
 
 // Ids of their own per run: runc's cgroup is /<namespace>/<id> on the host, so a parallel run's `kill --all` on the
 // same id would signal these processes too.
@@ -18,19 +18,7 @@ describe('views: what a newcomer tripped on', () => {
   let prompter: ScriptedPrompter;
   const task = (containerId: string) => ({ type: 'task', namespace: 'default', containerId });
   const errors = (): string[] => prompter.said.filter((s) => s.level === 'error').map((s) => s.message);
-
-  before(async () => {
-    api = await explorer();
-  });
-
-  beforeEach(() => {
-    prompter = new ScriptedPrompter();
-    api.setPrompter(prompter);
-  });
-
-  afterEach(() => {
-    api.setPrompter(undefined);
-  });
+  withScriptedPrompter((a, p) => { api = a; prompter = p; });
 
   it('Kill SIGTERM on a task that traps TERM: says what went to which pid, then offers SIGKILL, which kills it', async () => {
     await ctrRun(TRAPPER, IMAGE, 'sh', '-c', 'trap "" TERM; while true; do sleep 1; done');

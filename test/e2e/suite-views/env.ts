@@ -7,6 +7,7 @@ import type { ExplorerTreeProvider } from '../../../src/views/tree/base-provider
 import type { ExplorerNode } from '../../../src/views/tree/nodes';
 import { runCtr, type CtrResult } from '../../harness/containerd';
 import { ctrRunFlags } from './fixture';
+import { ScriptedPrompter } from './scripted-prompter';
 
 export const EXTENSION_ID = 'containerd-explorer.containerd-explorer';
 
@@ -26,6 +27,26 @@ export async function explorer(): Promise<ExplorerApi> {
   await api.hub.whenSynced(30_000);
   await api.model.whenIdle();
   return api;
+}
+
+/**
+ * Hooks of a describe() whose tests run commands: the extension's API once, then before each test a fresh
+ * ScriptedPrompter installed in it (removed after the test); `use` gets both before each test.
+ */
+export function withScriptedPrompter(use: (api: ExplorerApi, prompter: ScriptedPrompter) => void): void {
+  let api: ExplorerApi | undefined;
+  before(async () => {
+    api = await explorer();
+  });
+  beforeEach(() => {
+    assert.ok(api, 'the extension API is missing: the before hook failed');
+    const prompter = new ScriptedPrompter();
+    api.setPrompter(prompter);
+    use(api, prompter);
+  });
+  afterEach(() => {
+    api?.setPrompter(undefined);
+  });
 }
 
 export async function ctr(args: string[], namespace = 'default'): Promise<CtrResult> {

@@ -5,6 +5,7 @@ import type { Locator, Page } from 'playwright-core';
 import { runCtr } from '../../harness/containerd';
 import type { SuiteFixture } from '../runner/discover';
 import type { UiSession } from '../runner/run-ui';
+import { sideBarView, widenSideBar } from '../runner/ui-helpers';
 import { ctrRunFlags, IMAGE } from '../suite-views/fixture';
 import { setup as viewsSetup } from '../suite-views/setup';
 
@@ -25,23 +26,11 @@ export async function setup(): Promise<SuiteFixture> {
 }
 
 function viewRow(page: Page, title: string, name: RegExp): Locator {
-  return page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header', { hasText: new RegExp(`^${title}`) }) })
-    .first().getByRole('treeitem', { name }).first();
+  return sideBarView(page, title).getByRole('treeitem', { name }).first();
 }
 
 function toast(page: Page, text: RegExp): Locator {
   return page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
-}
-
-/** Drags the side bar's edge so descriptions are not cut off in the screenshots (as views.ui.ts does). */
-async function widenSideBar(page: Page, width: number): Promise<void> {
-  const box = await page.locator('.part.sidebar').boundingBox();
-  if (!box) return;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width + 1, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width, y, { steps: 5 });
-  await page.mouse.up();
 }
 
 export async function run(ui: UiSession): Promise<void> {

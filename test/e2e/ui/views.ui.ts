@@ -7,7 +7,7 @@ import type { Locator, Page } from 'playwright-core';
 import type { SuiteFixture } from '../runner/discover';
 import type { UiSession } from '../runner/run-ui';
 import { projectRoot } from '../runner/toolchain';
-import { waitForWorkbench } from '../runner/ui-helpers';
+import { sideBarView as view, waitForWorkbench, widenSideBar } from '../runner/ui-helpers';
 import { IMAGE, OTHER_IMAGE, OTHER_NAMESPACE, RUNNING } from '../suite-views/fixture';
 import { setup as viewsSetup } from '../suite-views/setup';
 import { startUnprivilegedCodeServer } from '../suite-views/unprivileged-code-server';
@@ -20,11 +20,6 @@ export async function setup(): Promise<SuiteFixture> {
   const fixture = await viewsSetup();
   daemonAddress = fixture.env?.CONTAINERD_ADDRESS ?? '';
   return fixture;
-}
-
-/** The body of a view of the side bar, by its title. */
-function view(page: Page, title: string): Locator {
-  return page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header', { hasText: new RegExp(`^${title}`) }) }).first();
 }
 
 async function row(page: Page, viewTitle: string, name: string | RegExp): Promise<Locator> {
@@ -42,17 +37,6 @@ async function pickFromStatusBar(ui: UiSession, current: string, target: string)
   await ui.shot(`status-bar-pick-${target}`);
   await choice.click();
   await ui.page.locator('.part.statusbar .statusbar-item', { hasText: `containerd: ${target}` }).first().waitFor({ timeout: STEP_MS });
-}
-
-/** Drags the side bar's edge so descriptions are not cut off in the screenshots. */
-async function widenSideBar(page: Page, width: number): Promise<void> {
-  const box = await page.locator('.part.sidebar').boundingBox();
-  if (!box) return;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width + 1, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width, y, { steps: 5 });
-  await page.mouse.up();
 }
 
 export async function run(ui: UiSession): Promise<void> {
