@@ -1,6 +1,7 @@
 // What a test needs to run something as an unprivileged user (setpriv, uid 65534): the checkout may lie under a
 // directory that user cannot enter (root's home, a `mktemp -d`), so the files it must read are staged in a fresh
 // 0755 folder under os.tmpdir(). Readable files are hard-linked (code-server is ~600 MB), others copied.
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +14,22 @@ export const NOBODY = 65534;
 /** `setpriv` arguments that run `command` as `uid` (same gid, no supplementary groups). */
 export function setprivArgs(command: string, args: string[], uid = NOBODY): string[] {
   return [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', command, ...args];
+}
+
+/**
+ * Runs a staged probe as `uid` (setpriv), in `cwd`, and resolves to the JSON of its last stdout line (what the
+ * probes print); a non-zero exit rejects with the probe's output.
+ */
+export function runJsonProbe<T>(command: string, args: string[], cwd: string, uid = NOBODY): Promise<T> {
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn('setpriv', setprivArgs(command, args, uid), { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => { text += b.toString(); });
+    child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`probe exited ${code}: ${err}${text}`))));
+  }).then((out) => JSON.parse(out.trim().split('\n').pop() ?? '{}') as T);
 }
 
 /** A path staged under its basename, under another name (`as`, relative), or text/bytes written as `as`. */

@@ -2,13 +2,13 @@
 // because its root_path cannot be created), a config file with errors, a socket that denies the unprivileged user,
 // a missing socket, and containerd's root on a 16 MiB tmpfs. Nothing here needs the network.
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runDoctor, type CheckResult, type DoctorReport } from '../../src/containerd';
 import { startContainerd, type Daemon } from '../harness';
-import { bundled, setprivArgs, stageForUser } from '../harness/unprivileged';
+import { bundled, runJsonProbe, stageForUser } from '../harness/unprivileged';
 
 const check = (r: DoctorReport, id: string): CheckResult => {
   const c = r.checks.find((x) => x.id === id);
@@ -86,16 +86,7 @@ describe('Check Setup (doctor) against real daemons and files', function () {
     const staged = stageForUser([bundled(path.join(__dirname, 'doctor-probe.js'), 'probe.js')], 'doctor-probe');
     const daemon = await startContainerd({ name: 'doctor-perm' });
     try {
-      const out = await new Promise<string>((resolve, reject) => {
-        const child = spawn('setpriv', setprivArgs(process.execPath, [staged.path('probe.js'), daemon.address, staged.path('no-config.toml')]), { cwd: staged.dir, stdio: ['ignore', 'pipe', 'pipe'] });
-        let text = '';
-        let err = '';
-        child.stdout.on('data', (b: Buffer) => { text += b.toString(); });
-        child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
-        child.on('error', reject);
-        child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`probe exited ${code}: ${err}${text}`))));
-      });
-      const { uid, report } = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { uid: number; report: DoctorReport };
+      const { uid, report } = await runJsonProbe<{ uid: number; report: DoctorReport }>(process.execPath, [staged.path('probe.js'), daemon.address, staged.path('no-config.toml')], staged.dir);
       assert.equal(uid, 65534);
       counted(report);
       const socket = check(report, 'socket');

@@ -1,7 +1,6 @@
 // The views' model layer in plain Node against a private containerd: one event subscription keeps per-namespace
 // caches current (ctr acts, the model follows), bursts are coalesced, and a daemon restart is survived.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { connect, formatPlatform, hostPlatform, normalizePlatform, parsePlatform, type ContainerdClient } from '../../src/containerd';
@@ -13,7 +12,7 @@ import { EventHub } from '../../src/views/events/event-hub';
 import { ExplorerModel } from '../../src/views/model/explorer-model';
 import type { ModelChange } from '../../src/views/model/types';
 import { ctrRunFlags, startContainerd, startFakeSocket, type Daemon } from '../harness';
-import { bundled, setprivArgs, stageForUser } from '../harness/unprivileged';
+import { bundled, runJsonProbe, stageForUser } from '../harness/unprivileged';
 import { importTestImage, type ImportedImage } from './client-setup';
 
 const NS = 'views-model';
@@ -227,16 +226,7 @@ describe('views model: connection problems are told apart', function () {
     const staged = stageForUser([bundled(path.join(__dirname, 'views-permission-probe.js'), 'probe.js')], 'views-probe');
     const daemon = await startContainerd({ name: 'views-perm' });
     try {
-      const out = await new Promise<string>((resolve, reject) => {
-        const child = spawn('setpriv', setprivArgs(process.execPath, [staged.path('probe.js'), daemon.address]), { cwd: staged.dir, stdio: ['ignore', 'pipe', 'pipe'] });
-        let text = '';
-        let err = '';
-        child.stdout.on('data', (b: Buffer) => { text += b.toString(); });
-        child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
-        child.on('error', reject);
-        child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`probe exited ${code}: ${err}${text}`))));
-      });
-      const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { kind: string; problem: string; retrying: boolean; message: string; uid: number; fix: PermissionFix };
+      const r = await runJsonProbe<{ kind: string; problem: string; retrying: boolean; message: string; uid: number; fix: PermissionFix }>(process.execPath, [staged.path('probe.js'), daemon.address], staged.dir);
       assert.equal(r.uid, 65534);
       assert.equal(r.kind, 'failed');
       assert.equal(r.problem, 'permission');

@@ -2,7 +2,6 @@
 // setting followed, a daemon restart survived (reconnect with backoff, resubscribe, list again), and permission
 // denied told apart (as nobody) and shown with its fix.
 import * as assert from 'assert';
-import { spawn } from 'child_process';
 import * as http from 'http';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -11,7 +10,7 @@ import type { ExplorerApi } from '../../../src/extension';
 import type { ConnectionState } from '../../../src/views/connection/connection-manager';
 import type { PermissionFix } from '../../../src/views/connection/permission-fix';
 import { connectionNodes } from '../../../src/views/tree/connection-messages';
-import { bundled, NOBODY, setprivArgs, stageForUser } from '../../harness/unprivileged';
+import { bundled, NOBODY, runJsonProbe, stageForUser } from '../../harness/unprivileged';
 import { ctr, ctrRun, daemonAddress, explorer, rows, until } from './env';
 import { IMAGE, RUNNING } from './fixture';
 import { ScriptedPrompter } from './scripted-prompter';
@@ -156,16 +155,7 @@ interface ProbeResult { kind: string; problem: string; retrying: boolean; messag
 async function permissionProbe(socketPath: string): Promise<ProbeResult> {
   const staged = stageForUser([{ from: process.execPath, as: 'node' }, bundled(path.join(__dirname, '../../integration/views-permission-probe.js'), 'probe.js')], 'e2e-perm-probe');
   try {
-    const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn('setpriv', setprivArgs(staged.path('node'), [staged.path('probe.js'), socketPath]), { cwd: staged.dir, stdio: ['ignore', 'pipe', 'pipe'] });
-      let text = '';
-      let err = '';
-      child.stdout.on('data', (b: Buffer) => { text += b.toString(); });
-      child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
-      child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`probe exited ${code}: ${err}${text}`))));
-    });
-    return JSON.parse(out.trim().split('\n').pop() ?? '{}') as ProbeResult;
+    return await runJsonProbe<ProbeResult>(staged.path('node'), [staged.path('probe.js'), socketPath], staged.dir);
   } finally {
     staged.remove();
   }
