@@ -71,7 +71,8 @@ describe('run: bad input fails clearly and leaves nothing half-made', function (
 
   it('a create containerd refuses (a label over its 4096-byte limit) removes the log folders it made, and only those', async () => {
     const labels = { 'test.local/huge': 'x'.repeat(5000) };
-    const refused = /label key and value greater than maximum size/;
+    // 1.6/1.7: "label key and value greater than maximum size"; 2.x adds "length (N bytes)" and the limit.
+    const refused = /label key and value (length \(\d+ bytes\) )?greater than maximum size/;
     // Two levels made by this create (mkdir -p): both go, and their parent stays.
     const fresh = path.join(env.daemon.dir, 'fresh-logs');
     await rejectsCleanly(env, () => create(env, { id: 'huge-label', image: image.name, labels, logPath: path.join(fresh, 'nested', 'huge.log') }),

@@ -26,10 +26,12 @@ export interface DuplexCall<Res> {
 
 /**
  * containerd passes our deadline on to the shim and may answer first with UNKNOWN "context deadline exceeded"
- * (e.g. Tasks.Wait): past the deadline, an UNKNOWN is the deadline.
+ * (1.6, e.g. Tasks.Wait); containerd 2.x's gRPC server resets the stream when the deadline it was sent passes, which
+ * grpc-js reports as CANCELLED "Call cancelled". Past the deadline, and unless our caller aborted, both are the deadline.
  */
-function deadlineOrMapped(err: grpc.ServiceError, op: string, deadline: grpc.Deadline | undefined): ContainerdError {
-  if (err.code === grpc.status.UNKNOWN && typeof deadline === 'number' && Date.now() >= deadline) {
+function deadlineOrMapped(err: grpc.ServiceError, op: string, deadline: grpc.Deadline | undefined, aborted = false): ContainerdError {
+  const deadlineLike = err.code === grpc.status.UNKNOWN || (err.code === grpc.status.CANCELLED && !aborted);
+  if (deadlineLike && typeof deadline === 'number' && Date.now() >= deadline) {
     return new DeadlineExceededError(`${op}: ${err.details || err.message}`, { cause: err, grpcCode: grpc.status.DEADLINE_EXCEEDED });
   }
   return fromGrpcError(err, op);
@@ -82,7 +84,7 @@ export class Rpc {
       try {
         call = this.method<UnaryFn>(name)(req, this.metadata(), callOpts, (err, res) => {
           opts.signal?.removeEventListener('abort', onAbort);
-          if (err) reject(deadlineOrMapped(err, op, callOpts.deadline));
+          if (err) reject(deadlineOrMapped(err, op, callOpts.deadline, opts.signal?.aborted));
           else resolve(res as Res);
         });
       } catch (e) {
