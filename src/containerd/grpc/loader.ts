@@ -9,7 +9,7 @@ export type ServiceCtor = grpc.ServiceClientConstructor;
 let root: protobuf.Root | undefined;
 const ctors = new Map<string, ServiceCtor>();
 
-/** Conversions of decoded messages (as @grpc/proto-loader's deserializers did with our loader options). */
+/** Conversions of decoded messages (what @grpc/proto-loader's deserializers do with LOADER_OPTIONS). */
 const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, enums: String, defaults: true, oneofs: true };
 
 function serializer(type: protobuf.Type): (arg: object) => Buffer {
