@@ -15,11 +15,12 @@ import { ctr, ctrRun, daemonAddress, explorer, rows, until } from './env';
 import { IMAGE, RUNNING } from './fixture';
 import { ScriptedPrompter } from './scripted-prompter';
 
-function nextState(api: ExplorerApi, kind: ConnectionState['kind'], timeoutMs = 30_000): Promise<ConnectionState> {
+/** The next state of `kind` (for which `also` holds: a reconnect already under way may land first). */
+function nextState(api: ExplorerApi, kind: ConnectionState['kind'], timeoutMs = 30_000, also: (s: ConnectionState) => boolean = () => true): Promise<ConnectionState> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { sub.dispose(); reject(new Error(`no "${kind}" state within ${timeoutMs} ms (now ${api.connection.state.kind})`)); }, timeoutMs);
     const sub = api.connection.onDidChangeState((s) => {
-      if (s.kind !== kind) return;
+      if (s.kind !== kind || !also(s)) return;
       clearTimeout(timer);
       sub.dispose();
       resolve(s);
@@ -80,14 +81,15 @@ describe('views: connection states', () => {
     try {
       prompter.picks.push(['Enter a socket path']);
       prompter.inputs.push('relative/path.sock', `unix://${daemonAddress()}`);
-      const viaSetting = nextState(api, 'connected');
+      const bySource = (source: string) => (st: ConnectionState): boolean => st.kind === 'connected' && st.target.source === source;
+      const viaSetting = nextState(api, 'connected', 30_000, bySource('setting'));
       assert.strictEqual(await vscode.commands.executeCommand('containerd.selectSocket'), `unix://${daemonAddress()}`);
       assert.deepStrictEqual(prompter.rejected, ['Enter an absolute path']);
       const s = await viaSetting;
       assert.strictEqual(s.kind === 'connected' && s.target.source, 'setting');
       assert.strictEqual(vscode.workspace.getConfiguration('containerd').inspect('address')?.globalValue, `unix://${daemonAddress()}`);
       prompter.picks.push(['Discover automatically']);
-      const viaEnv = nextState(api, 'connected');
+      const viaEnv = nextState(api, 'connected', 30_000, bySource('env'));
       await vscode.commands.executeCommand('containerd.selectSocket');
       const e = await viaEnv;
       assert.strictEqual(e.kind === 'connected' && e.target.source, 'env');
@@ -100,6 +102,8 @@ describe('views: connection states', () => {
   });
 
   it('reconnects after containerd restarts, resubscribes, lists again and follows new events', async () => {
+    // The previous test's last settings change may still be reconnecting: start from a settled connection.
+    if (api.connection.state.kind !== 'connected') await nextState(api, 'connected');
     const before = api.connection.state;
     assert.strictEqual(before.kind, 'connected');
     const epoch = before.kind === 'connected' ? before.epoch : 0;
