@@ -19,7 +19,14 @@ export async function openPalette(page: Page, command: string): Promise<void> {
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-    await input.fill(`>${command}`);
+    try {
+      // Right after an editor or terminal closed the widget can show while still inert: ask again.
+      await input.fill(`>${command}`, { timeout: i < attempts ? STEP_TIMEOUT_MS / 3 : STEP_TIMEOUT_MS });
+    } catch (e) {
+      if (i >= attempts) throw e;
+      await page.keyboard.press('Escape');
+      continue;
+    }
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first();
     try {
       await row.waitFor({ state: 'visible', timeout: i < attempts ? STEP_TIMEOUT_MS / 3 : STEP_TIMEOUT_MS });
