@@ -52,20 +52,24 @@ const loaded = (plugins: Plugin[], type: string, id?: string): boolean =>
 
 export type PluginStatus = 'ok' | 'skipped' | 'error';
 
-// containerd's plugin.ErrSkipPlugin text, which a skipped plugin's init_err carries. devmapper without a pool says
-// "devmapper not configured" on 1.6 and was made an ErrSkipPlugin in 1.7: a skip on every version, not a failure.
+// containerd's plugin.ErrSkipPlugin text, which a skipped plugin's init_err carries: as a suffix ("path must be a
+// zfs filesystem: skip plugin") or, wrapped the other way round on 2.x, as a prefix ("skip plugin: tracing endpoint
+// not configured"). devmapper without a pool says "devmapper not configured" on 1.6 and was made an ErrSkipPlugin
+// in 1.7: a skip on every version, not a failure.
 const SKIP_SUFFIX = /:?\s*skip plugin\s*$/;
+const SKIP_PREFIX = /^\s*skip plugin:?\s*/;
 const NOT_CONFIGURED = /^devmapper not configured$/;
 
 /** One verdict per plugin for every view and check: ok, skipped (does not apply here) or error (init failed). */
 export function pluginStatus(p: Plugin): PluginStatus {
   if (!p.initError) return 'ok';
-  return SKIP_SUFFIX.test(p.initError) || NOT_CONFIGURED.test(p.initError.trim()) ? 'skipped' : 'error';
+  const e = p.initError.trim();
+  return SKIP_SUFFIX.test(e) || SKIP_PREFIX.test(e) || NOT_CONFIGURED.test(e) ? 'skipped' : 'error';
 }
 
-/** The init error without containerd's `: skip plugin` suffix. */
+/** The init error without containerd's `skip plugin` marker. */
 export function pluginReason(p: Plugin): string | undefined {
-  return p.initError?.replace(SKIP_SUFFIX, '').trim() || undefined;
+  return p.initError?.trim().replace(SKIP_SUFFIX, '').replace(SKIP_PREFIX, '').trim() || undefined;
 }
 
 /** The major version of a containerd version string (`v1.7.24`, `2.1.9+unknown`); NaN if unreadable. */

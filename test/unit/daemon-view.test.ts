@@ -52,6 +52,10 @@ describe('Daemon view rows', () => {
     // 1.6's devmapper without a pool: a skip (1.7 made it ErrSkipPlugin), the same verdict Check Setup gives.
     assert.equal(pluginStatus(plugin('io.containerd.snapshotter.v1', 'devmapper', 'devmapper not configured')), 'skipped');
     assert.equal(pluginStatus(plugin('io.containerd.snapshotter.v1', 'devmapper', 'devmapper not configured: pool missing')), 'error');
+    // 2.x wraps some skips the other way round.
+    const tracing = plugin('io.containerd.tracing.processor.v1', 'otlp', 'skip plugin: tracing endpoint not configured');
+    assert.equal(pluginStatus(tracing), 'skipped');
+    assert.equal(pluginReason(tracing), 'tracing endpoint not configured');
   });
 
   it('groups plugins by type in words, in containerd order, with counts, expanding groups that failed', () => {
