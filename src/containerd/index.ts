@@ -12,7 +12,8 @@ export { sha256Digest, chainId, chainIds, shortDigest, isDigest } from './digest
 export type { CallOptions } from './grpc/rpc';
 export type { NewContainer, ContainerUpdate } from './services/containers';
 export type { ImageUpdate } from './services/images';
-export { sweepStalePullLeases, type LeaseOptions, type SweptLease } from './services/leases';
+export { type LeaseOptions } from './services/leases';
+export { sweepStalePullLeases, type SweptLease } from './pull/pull-leases';
 export type { TaskIO } from './services/tasks';
 export { signalNumber, PROCESS_TYPE_URL } from './services/tasks';
 export { SPEC_TYPE_URL } from './services/containers';

@@ -3,9 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import {
-  GC_EXPIRE_LABEL, LEASE_OWNER_LABEL, PULL_LEASE_MAX_AGE_MS, PULL_LEASE_PREFIX, holdLease, leaseOwnerLabels, staleReason,
-} from '../../src/containerd/services/leases';
+import { LEASE_OWNER_LABEL, PULL_LEASE_MAX_AGE_MS, PULL_LEASE_PREFIX, holdLease, leaseOwnerLabels, staleReason } from '../../src/containerd/pull/pull-leases';
+import { GC_EXPIRE_LABEL } from '../../src/containerd/services/leases';
 import type { Lease } from '../../src/containerd/types';
 
 const HOUR = 3600_000;

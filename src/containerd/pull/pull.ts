@@ -7,7 +7,7 @@ import type { ContainerdClient } from '../client';
 import { CancelledError, ContainerdError, NotFoundError, ResourceExhaustedError } from '../errors';
 import { distributionSourceLabel } from '../images/distribution-source';
 import { unpackImage } from '../images/unpack';
-import { PULL_IMAGE_LABEL, PULL_LEASE_MAX_AGE_MS, PULL_LEASE_PREFIX, holdLease, leaseOwnerLabels } from '../services/leases';
+import { PULL_IMAGE_LABEL, PULL_LEASE_MAX_AGE_MS, PULL_LEASE_PREFIX, holdLease, leaseOwnerLabels } from './pull-leases';
 import type { Descriptor } from '../oci/image-types';
 import { RegistryClient, type RegistryClientOptions } from '../registry/client';
 import type { CredentialsProvider } from '../registry/credentials';
