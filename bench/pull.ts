@@ -16,9 +16,10 @@ import { connect } from '../src/containerd';
 import type { ChildResult } from './lib/pull-child';
 import { chainIds } from '../src/containerd/digest';
 import {
-  buildImage, containerdFlavour, ContainerdBinariesMissingError, pushImage, startContainerd, startRegistry,
-  type ContainerdFlavour, type ContainerdTestVersion, type Daemon, type OciImage,
+  buildImage, pushImage, startContainerd, startRegistry,
+  type ContainerdFlavour, type Daemon, type OciImage,
 } from '../test/harness';
+import { benchFlavours } from './lib/flavours';
 import { loadNote, report, type BenchRow } from './lib/report';
 import { median, ms } from './lib/stats';
 
@@ -26,7 +27,6 @@ const PAIRS = Number(process.env.BENCH_PULL_PAIRS ?? 5);
 const LAYERS = Number(process.env.BENCH_PULL_LAYERS ?? 7);
 const LAYER_MB = Number(process.env.BENCH_PULL_LAYER_MB ?? 30);
 const CONCURRENCY = Number(process.env.BENCH_PULL_CONCURRENCY ?? 3);
-const VERSIONS = (process.env.BENCH_PULL_VERSIONS ?? '1.6,2').split(',').map((v) => v.trim()).filter(Boolean) as ContainerdTestVersion[];
 const NAMESPACE = 'bench-pull';
 const TARGET = 1.0;
 
@@ -166,17 +166,7 @@ function rowsFor(v: VersionResult, compressed: number): BenchRow[] {
 
 async function main(): Promise<void> {
   const load = os.loadavg()[0];
-  const flavours: ContainerdFlavour[] = [];
-  const skipped: string[] = [];
-  for (const v of VERSIONS) {
-    try {
-      flavours.push(containerdFlavour(v));
-    } catch (e) {
-      if (!(e instanceof ContainerdBinariesMissingError)) throw e;
-      skipped.push(`containerd ${v} skipped: ${e.message}`);
-      log(skipped[skipped.length - 1]);
-    }
-  }
+  const { flavours, skipped } = benchFlavours(process.env.BENCH_PULL_VERSIONS ?? '1.6,2', log);
   log(`building ${LAYERS} incompressible layers of ${LAYER_MB} MB…`);
   const image = buildImage({ incompressibleLayers: { count: LAYERS, bytesEach: LAYER_MB * 1_000_000 } });
   const compressed = image.layers.reduce((n, l) => n + l.descriptor.size, 0);

@@ -10,17 +10,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
-  buildImage, containerdFlavour, ContainerdBinariesMissingError, ctrImport, startContainerd, startRegistry,
-  type ContainerdFlavour, type ContainerdTestVersion, type OciImage, type Registry,
+  buildImage, ctrImport, startContainerd, startRegistry,
+  type ContainerdFlavour, type OciImage, type Registry,
 } from '../test/harness';
 import type { PushChildResult } from './lib/push-child';
+import { benchFlavours } from './lib/flavours';
 import { loadNote, report, type BenchRow } from './lib/report';
 import { median, ms } from './lib/stats';
 
 const PAIRS = Number(process.env.BENCH_PUSH_PAIRS ?? 3);
 const LAYERS = Number(process.env.BENCH_PUSH_LAYERS ?? 4);
 const LAYER_MB = Number(process.env.BENCH_PUSH_LAYER_MB ?? 20);
-const VERSIONS = (process.env.BENCH_PUSH_VERSIONS ?? '1.6,2').split(',').map((v) => v.trim()).filter(Boolean) as ContainerdTestVersion[];
 const NAMESPACE = 'bench-push';
 const LOCAL = 'bench.local/push/big:v1';
 const CHILD = path.join(__dirname, 'lib', 'push-child.js');
@@ -101,17 +101,7 @@ function rowsFor(v: VersionResult, bytes: number): BenchRow[] {
 
 async function main(): Promise<void> {
   const load = os.loadavg()[0];
-  const flavours: ContainerdFlavour[] = [];
-  const skipped: string[] = [];
-  for (const v of VERSIONS) {
-    try {
-      flavours.push(containerdFlavour(v));
-    } catch (e) {
-      if (!(e instanceof ContainerdBinariesMissingError)) throw e;
-      skipped.push(`containerd ${v} skipped: ${e.message}`);
-      log(skipped[skipped.length - 1]);
-    }
-  }
+  const { flavours, skipped } = benchFlavours(process.env.BENCH_PUSH_VERSIONS ?? '1.6,2', log);
   log(`building ${LAYERS} incompressible layers of ${LAYER_MB} MB…`);
   const image = buildImage({ incompressibleLayers: { count: LAYERS, bytesEach: LAYER_MB * 1_000_000 } });
   const bytes = [...image.blobs.values()].reduce((n, b) => n + b.length, 0);

@@ -3,10 +3,9 @@
 // `auto` by default: Transfer where containerd has it, as the extension's default) and prints CHILD_RESULT {json}.
 // It loads the shipped bundle, dist/client.js (what `npm run bench` builds first), else the compiled sources.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { loadClientApi } from './client-api';
 
-type ClientApi = typeof import('../../src/containerd');
 
 export interface ChildResult {
   pullMs: number;
@@ -28,17 +27,9 @@ function peakRssKb(): number {
   return m ? Number(m[1]) : process.resourceUsage().maxRSS;
 }
 
-function loadApi(): { api: ClientApi; bundle: boolean } {
-  const bundle = path.resolve(__dirname, '..', '..', '..', 'dist', 'client.js');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  if (fs.existsSync(bundle)) return { api: require(bundle) as ClientApi, bundle: true };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return { api: require('../../src/containerd') as ClientApi, bundle: false };
-}
-
 async function main(): Promise<void> {
   const [address, namespace, reference, concurrency, methodArg] = process.argv.slice(2);
-  const { api, bundle } = loadApi();
+  const { api, bundle } = loadClientApi();
   const client = await api.connect({ address, namespace });
   const requested = methodArg === 'client' || methodArg === 'transfer' ? methodArg : 'auto';
   let method: string = requested;

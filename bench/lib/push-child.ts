@@ -1,11 +1,9 @@
 // The push benchmark's "ours" side, in a process of its own: `node push-child.js <socket> <namespace> <image>
 // <reference> [auto|client|transfer]` pushes once and prints CHILD_RESULT {json}. It loads the shipped bundle,
 // dist/client.js, else the compiled sources.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { loadClientApi } from './client-api';
 
-type ClientApi = typeof import('../../src/containerd');
 
 export interface PushChildResult {
   pushMs: number;
@@ -17,17 +15,9 @@ export interface PushChildResult {
   method: string;
 }
 
-function loadApi(): { api: ClientApi; bundle: boolean } {
-  const bundle = path.resolve(__dirname, '..', '..', '..', 'dist', 'client.js');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  if (fs.existsSync(bundle)) return { api: require(bundle) as ClientApi, bundle: true };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return { api: require('../../src/containerd') as ClientApi, bundle: false };
-}
-
 async function main(): Promise<void> {
   const [address, namespace, image, reference, methodArg] = process.argv.slice(2);
-  const { api, bundle } = loadApi();
+  const { api, bundle } = loadClientApi();
   const client = await api.connect({ address, namespace });
   const requested = methodArg === 'client' || methodArg === 'transfer' ? methodArg : 'auto';
   let method: string = requested;
