@@ -14,6 +14,8 @@ const skipE2e = args.includes('--skip-e2e') || process.env.SKIP_E2E === '1';
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
+/** Per phase: mocha's failure reports and FLAKY lines, printed again at the very end, where a CI log's tail shows them. */
+const recaps = [];
 
 function run(name, cmd, cmdArgs, { count = false, env = {} } = {}) {
   return new Promise((resolve) => {
@@ -33,6 +35,11 @@ function run(name, cmd, cmdArgs, { count = false, env = {} } = {}) {
         totals.failed += f;
         totals.skipped += s;
         counted = ` (${p} passed, ${f} failed, ${s} skipped)`;
+        const flaky = out.split('\n').filter((l) => l.includes('FLAKY (passed on retry'));
+        // Each "N failing" block: the numbered failures with their first error lines (capped: a recap, not the log).
+        const failing = [...out.matchAll(/^\s*\d+ failing\b[\s\S]*?(?=^\s*\d+ passing\b|^=== |(?![\s\S]))/gm)]
+          .map((m) => m[0].split('\n').filter((l) => !/^\s+at /.test(l)).slice(0, 60).join('\n'));
+        if (flaky.length || failing.length) recaps.push(`--- ${name}\n${[...flaky, ...failing].join('\n')}`);
       }
       const secs = ((Date.now() - started) / 1000).toFixed(1);
       console.log(`=== ${name}: ${code === 0 ? 'ok' : `FAILED (exit ${code})`} in ${secs}s${counted}`);
@@ -59,7 +66,7 @@ if (!only || only === 'integration') {
     const subset = ['client-connection', 'client-images', 'client-lifecycle', 'pull', 'harness', 'run-lifecycle', 'views-model']
       .map((f) => `out/test/integration/${f}.test.js`);
     // Flags of .mocharc.integration.json, without its spec list (mocha would add that to ours).
-    const mochaFlags = ['--timeout', '120000', '--enable-source-maps', '--require', 'out/test/harness/mocha-hooks.js'];
+    const mochaFlags = ['--timeout', '120000', '--retries', '1', '--enable-source-maps', '--require', 'out/test/harness/mocha-hooks.js'];
     phases.push(['integration tests (containerd 1.7)', npx, ['mocha', ...mochaFlags, ...subset],
       { count: true, env: { CONTAINERD_TEST_VERSION: '1.7' }, needs: '1.7' }]);
   }
@@ -93,6 +100,7 @@ for (const [name, cmd, a, opts] of phases) {
   if (code !== 0 && (name === 'build' || name === 'typecheck + compile tests' || name === 'e2e setup')) break;
 }
 
+if (recaps.length) console.log(`\n=== recap: failures and flaky tests\n${recaps.join('\n')}`);
 console.log(`\nfailed phases: ${failures.length ? failures.join(', ') : 'none'}`);
 console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(failures.length ? 1 : 0);

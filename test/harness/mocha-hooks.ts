@@ -1,4 +1,6 @@
 // Mocha root hooks (see .mocharc.integration.json): say which containerd runs; shared daemon and registry end with the run.
+// A test that failed once and passed on its retry (the config's `retries: 1`) is named as FLAKY, never hidden: real
+// daemons under a loaded CI machine lose races a quiet one never shows, and scripts/test.mjs recaps these lines.
 import { execFileSync } from 'node:child_process';
 import { containerdFlavour } from './containerd-versions';
 import { stopShared } from './shared';
@@ -9,6 +11,12 @@ export const mochaHooks = {
     const flavour = containerdFlavour();
     const version = execFileSync(flavour.containerd, ['--version'], { encoding: 'utf8' }).trim();
     console.log(`  containerd under test (CONTAINERD_TEST_VERSION=${flavour.version}): ${version}`);
+  },
+  afterEach(this: Mocha.Context): void {
+    const test = this.currentTest;
+    if (test && test.state === 'passed' && test.currentRetry() > 0) {
+      console.log(`  FLAKY (passed on retry ${test.currentRetry()}): ${test.fullTitle()}`);
+    }
   },
   async afterAll(this: Mocha.Context): Promise<void> {
     this.timeout(60_000);
