@@ -14,9 +14,9 @@ export const mochaHooks = {
   },
   afterEach(this: Mocha.Context): void {
     const test = this.currentTest;
-    if (test && test.state === 'passed' && test.currentRetry() > 0) {
-      console.log(`  FLAKY (passed on retry ${test.currentRetry()}): ${test.fullTitle()}`);
-    }
+    // currentRetry() is public at run time; @types/mocha marks it protected.
+    const retry = test ? (test as unknown as { currentRetry(): number }).currentRetry() : 0;
+    if (test && test.state === 'passed' && retry > 0) console.log(`  FLAKY (passed on retry ${retry}): ${test.fullTitle()}`);
   },
   async afterAll(this: Mocha.Context): Promise<void> {
     this.timeout(60_000);
