@@ -1,23 +1,18 @@
-// Bundles the extension and, separately, the client layer alone (dist/client.js) for plain Node scripts.
+// Bundles the extension (dist/extension.js) and the client package alone (packages/containerd-client/dist/index.js,
+// for plain Node scripts, benchmarks and tests). The extension reaches the client by its package name; esbuild
+// resolves that to the package's sources through tsconfig.json's `paths`, so one build needs no other first.
 import * as esbuild from 'esbuild';
+import { clientBundleOptions } from './packages/containerd-client/scripts/build.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: !production,
-  minify: production,
-  logLevel: 'info',
-};
-
 const builds = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  // The client must not depend on vscode; marking it external would hide a violation, so leave it unresolved.
-  { ...common, entryPoints: ['src/containerd/index.ts'], outfile: 'dist/client.js' },
+  {
+    bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: !production, minify: production,
+    logLevel: 'info', entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'],
+  },
+  { ...clientBundleOptions({ production }), logLevel: 'info' },
 ];
 
 if (watch) {

@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', '.vscode-test/', 'src/containerd/generated/', 'test-artifacts/', 'dist-vsix/'] },
+  { ignores: ['node_modules/', 'dist/', 'out/', '.vscode-test/', 'packages/containerd-client/src/generated/', 'packages/*/dist/', 'test-artifacts/', 'dist-vsix/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,17 +14,17 @@ export default tseslint.config(
   },
   {
     // Layer boundary: the client knows gRPC and containerd, never VS Code or the UI layers above it.
-    files: ['src/containerd/**/*.ts'],
+    files: ['packages/containerd-client/src/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'src/containerd/ is the client layer: it must not import vscode.' }],
-        patterns: [{ group: ['**/views/**', '**/commands/**', '**/terminals/**', '**/extension', '../views*', '../commands*', '../terminals*'], message: 'src/containerd/ must not import an upper layer.' }],
+        paths: [{ name: 'vscode', message: 'packages/containerd-client/src/ is the client layer: it must not import vscode.' }],
+        patterns: [{ group: ['**/views/**', '**/commands/**', '**/terminals/**', '**/extension', '../views*', '../commands*', '../terminals*'], message: 'packages/containerd-client/src/ must not import an upper layer.' }],
       }],
     },
   },
   {
     files: ['**/*.mjs', '**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', AbortController: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

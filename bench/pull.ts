@@ -12,9 +12,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { connect } from '../src/containerd';
+import { connect } from '../packages/containerd-client/src';
 import type { ChildResult } from './lib/pull-child';
-import { chainIds } from '../src/containerd/digest';
+import { chainIds } from '../packages/containerd-client/src/digest';
 import {
   buildImage, pushImage, startContainerd, startRegistry,
   type ContainerdFlavour, type Daemon, type OciImage,
@@ -188,7 +188,7 @@ async function main(): Promise<void> {
     notes: [
       'every run (ours or ctr) on a brand-new daemon: new root and state, content store checked empty before, the image checked present and unpacked after; daemon start and stop are outside the timing',
       'times are wall-clock of the whole process (node or ctr), start to exit; containerd CPU excludes its start-up',
-      `our side ran ${bundle ? 'the shipped bundle dist/client.js' : 'the compiled sources (out/src; run `npm run build` for dist/client.js)'} in its own node process, pull method auto (Transfer where containerd has it)`,
+      `our side ran ${bundle ? 'the shipped bundle packages/containerd-client/dist/index.js' : 'the compiled sources (out/src; run `npm run build` for packages/containerd-client/dist/index.js)'} in its own node process, pull method auto (Transfer where containerd has it)`,
       ...skipped,
       loadNote(load),
     ],

@@ -3,8 +3,8 @@
 // measurement runs inside a real VS Code's extension host (test/e2e/bench-views/events.ts). Target: p50 <= 100 ms,
 // p95 <= 250 ms from ctr's exit to the tree provider's change with the new item in getChildren.
 import * as os from 'node:os';
-import { connect } from '../src/containerd';
-import { createContainer, runcRootOptions } from '../src/containerd/run';
+import { connect } from '../packages/containerd-client/src';
+import { createContainer, runcRootOptions } from '../packages/containerd-client/src/run';
 import { startContainerd } from '../test/harness';
 import type { EventsResult, EventSample } from '../test/e2e/bench-views/results';
 import { importBusybox, removeAll, runcRoot } from './lib/fixtures';

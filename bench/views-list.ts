@@ -6,7 +6,7 @@
 // refresh), BENCH_LIST_ADDRESS (reuse a daemon that holds the fixture).
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { connect, type ContainerdClient } from '../src/containerd';
+import { connect, type ContainerdClient } from '../packages/containerd-client/src';
 import { startContainerd, type Daemon } from '../test/harness';
 import type { ListResult, ListRun } from '../test/e2e/bench-views/results';
 import { createTaskContainers, importBusybox, importImageVariants, removeAll, runcRoot } from './lib/fixtures';

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// Smoke test of the bundled client from plain Node: `node esbuild.mjs && node scripts/client-smoke.js`.
+// Smoke test of the bundled client from plain Node: `node esbuild.mjs && node scripts/client-smoke.js (the package's bundle)`.
 // Connects to $CONTAINERD_ADDRESS (default /run/containerd/containerd.sock), prints the daemon version and the
 // namespaces with their labels. Exit code 1 with the client's explanation when containerd can't be used.
 'use strict';
-const { connect } = require('../dist/client.js');
+const { connect } = require('../packages/containerd-client/dist/index.js');
 
 async function main() {
   const client = await connect();

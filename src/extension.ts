@@ -1,7 +1,7 @@
 // Composition root: connection, model, event stream, views and commands. Every disposable goes into
 // context.subscriptions; nothing here lets an error escape into the extension host.
 import * as vscode from 'vscode';
-import { UnavailableError } from './containerd';
+import { UnavailableError } from '@containerd-explorer/client';
 import { registerCheckSetupCommand } from './commands/check-setup';
 import { registerConnectionCommands } from './commands/connection';
 import { registerContainerCommands } from './commands/containers';

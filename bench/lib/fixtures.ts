@@ -1,9 +1,9 @@
 // Bulk fixtures for the views benchmarks, made through our own client on a private containerd: busybox images,
 // containers whose runc state stays in the daemon dir, `sleep` tasks grouped into a few shims, and a bounded teardown.
 import * as path from 'node:path';
-import { chainId, importImage, mapSource, type ContainerdClient, type Image } from '../../src/containerd';
-import { buildContainerSpec } from '../../src/containerd/oci/spec';
-import { runcRootOptions } from '../../src/containerd/run';
+import { chainId, importImage, mapSource, type ContainerdClient, type Image } from '../../packages/containerd-client/src';
+import { buildContainerSpec } from '../../packages/containerd-client/src/oci/spec';
+import { runcRootOptions } from '../../packages/containerd-client/src/run';
 import { buildImage, GROUP, jsonBlob, PASSWD, sha256, type Daemon, type ImageSpec, type OciImage } from '../../test/harness';
 import { mapPool } from './pool';
 

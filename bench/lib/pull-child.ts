@@ -1,7 +1,7 @@
 // The benchmark's "ours" side, in a process of its own so its peak RSS is the pull's alone:
 // `node pull-child.js <socket> <namespace> <reference> <concurrency> [auto|client|transfer]` pulls once (method
 // `auto` by default: Transfer where containerd has it, as the extension's default) and prints CHILD_RESULT {json}.
-// It loads the shipped bundle, dist/client.js (what `npm run bench` builds first), else the compiled sources.
+// It loads the shipped bundle, packages/containerd-client/dist/index.js (what `npm run bench` builds first), else the compiled sources.
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { loadClientApi } from './client-api';

@@ -1,6 +1,6 @@
 // The push benchmark's "ours" side, in a process of its own: `node push-child.js <socket> <namespace> <image>
 // <reference> [auto|client|transfer]` pushes once and prints CHILD_RESULT {json}. It loads the shipped bundle,
-// dist/client.js, else the compiled sources.
+// packages/containerd-client/dist/index.js, else the compiled sources.
 import { performance } from 'node:perf_hooks';
 import { loadClientApi } from './client-api';
 

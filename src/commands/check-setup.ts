@@ -1,7 +1,7 @@
-// Containerd: Check Setup: runs the doctor (src/containerd/doctor) and shows its Markdown report read-only.
+// Containerd: Check Setup: runs the doctor (packages/containerd-client/src/doctor) and shows its Markdown report read-only.
 // Available when not connected: it is what to run when the socket is broken.
 import * as vscode from 'vscode';
-import { renderDoctorReport, runDoctor, summaryLine, type DoctorReport } from '../containerd';
+import { renderDoctorReport, runDoctor, summaryLine, type DoctorReport } from '@containerd-explorer/client';
 import { resolveAddress } from '../views/connection/address-source';
 import { permissionFix } from '../views/connection/permission-fix';
 import { registerCommand, type CommandDeps } from './context';

@@ -1,7 +1,7 @@
 // Connection commands: Retry, Select Socket…, Open Settings, the permission fix, the log, Refresh.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { WELL_KNOWN_SOCKETS } from '../containerd';
+import { WELL_KNOWN_SOCKETS } from '@containerd-explorer/client';
 import { permissionFix } from '../views/connection/permission-fix';
 import { registerCommand, type CommandDeps } from './context';
 import type { ContainerdDocuments } from './documents';

@@ -1,7 +1,7 @@
 // Container commands: Delete (multi-select; kills a live task first, then removes the record and its snapshot).
 // Inspect is in inspect.ts; create/start/stop/exec/logs come from the run commands (run-commands.ts).
 import * as vscode from 'vscode';
-import { NotFoundError, type ContainerdClient } from '../containerd';
+import { NotFoundError, type ContainerdClient } from '@containerd-explorer/client';
 import type { ContainerNode } from '../views/tree/nodes';
 import { connected, plural, registerCommand, selected, type CommandDeps } from './context';
 import { pickContainers } from './pickers';

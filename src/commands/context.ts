@@ -1,7 +1,7 @@
 // What every command handler gets, and the wrapper that keeps errors from escaping: a failed command shows one
 // message (and a lost daemon triggers a reconnect), it never throws into VS Code.
 import * as vscode from 'vscode';
-import { UnavailableError, type ContainerdClient } from '../containerd';
+import { UnavailableError, type ContainerdClient } from '@containerd-explorer/client';
 import type { ActiveNamespace } from '../views/connection/active-namespace';
 import type { ConnectionManager } from '../views/connection/connection-manager';
 import type { EventHub } from '../views/events/event-hub';

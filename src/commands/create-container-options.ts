@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import {
   containerdSocketPath, DEFAULT_RUNTIME, envEntryProblem, identifierProblem, InvalidArgumentError, joinCommandLine, parseEnvList, parseLabelList,
   resolveBindMount, resolveBindMounts, resolveMountSource, type BindMount, type oci,
-} from '../containerd';
+} from '@containerd-explorer/client';
 import { Cancelled, type Prompter } from './prompts';
 
 export interface OptionalSettings {

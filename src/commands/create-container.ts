@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import {
   createContainer, DEFAULT_RUNTIME, identifierProblem, isRuncRuntime, isUnpacked, runcRootOptions, joinCommandLine, NotFoundError, readUserFiles,
   resolveImage, snapshotNameProblem, splitCommandLine, userProblem, type ContainerdClient, type ResolvedImage,
-} from '../containerd';
+} from '@containerd-explorer/client';
 import type { NamespaceModel } from '../views/model/namespace-model';
 import { isNode } from '../views/tree/nodes';
 import { connected } from './context';

@@ -2,7 +2,7 @@
 // `<container>: <command>`); a one-shot exec without a TTY prints to the "Containerd Exec" output channel. Exec…
 // asks for the command and the mode only; the exec id is generated (chosen under "More options…").
 import * as path from 'node:path';
-import { attachTask, execProcess, joinCommandLine, newExecId, openShell, splitCommandLine, identifierProblem } from '../containerd';
+import { attachTask, execProcess, joinCommandLine, newExecId, openShell, splitCommandLine, identifierProblem } from '@containerd-explorer/client';
 import { ProcessPty } from '../terminals/process-pty';
 import { attachedSession, execSession } from '../terminals/sessions';
 import { connected } from './context';

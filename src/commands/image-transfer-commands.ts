@@ -3,7 +3,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CancelledError, exportImages, importArchive, type Image, type TransferProgress } from '../containerd';
+import { CancelledError, exportImages, importArchive, type Image, type TransferProgress } from '@containerd-explorer/client';
 import { formatBytes } from '../views/model/format';
 import { isNode } from '../views/tree/nodes';
 import { connected, plural, registerCommand, type CommandDeps } from './context';

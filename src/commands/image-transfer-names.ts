@@ -1,6 +1,6 @@
 // File names for Import/Export Image…: free of `vscode` (unit-tested).
 import * as path from 'node:path';
-import { registry } from '../containerd';
+import { registry } from '@containerd-explorer/client';
 
 /** A repository name from an archive's file name, for images the archive leaves unnamed: `My App.tar` → `my-app`. */
 export function baseNameFor(file: string): string {

@@ -1,6 +1,6 @@
 // Image commands: Tag, Remove (multi-select, confirmed), Copy Reference, Copy Digest. Inspect is in inspect.ts.
 import * as vscode from 'vscode';
-import { AlreadyExistsError, imageNameProblem, normalizeImageName, NotFoundError } from '../containerd';
+import { AlreadyExistsError, imageNameProblem, normalizeImageName, NotFoundError } from '@containerd-explorer/client';
 import type { ImageNode } from '../views/tree/nodes';
 import { connected, plural, registerCommand, selected, type CommandDeps } from './context';
 import { pickImages } from './pickers';

@@ -1,7 +1,7 @@
 // Inspect Image (record, index, manifest, config, layers for this platform) and Inspect Container (record, OCI
 // spec, task, snapshot) as read-only JSON documents: containerd:/<namespace>/image|container/<name>.json.
 import type * as vscode from 'vscode';
-import { chainIds, formatPlatform, hostPlatform, NotFoundError, oci, readJson, resolveImage, type ContainerdClient } from '../containerd';
+import { chainIds, formatPlatform, hostPlatform, NotFoundError, oci, readJson, resolveImage, type ContainerdClient } from '@containerd-explorer/client';
 import { isChainUnpacked } from '../views/model/image-details';
 import type { ContainerNode, ImageNode } from '../views/tree/nodes';
 import { connected, registerCommand, selected, type CommandDeps } from './context';

@@ -1,7 +1,7 @@
 // Show Logs: a terminal that prints the container's log and follows new lines. Finds the log through the task's
 // `file://` stdout, our log-path label, nerdctl's labels, or the default place we write detached output to.
 import * as fs from 'node:fs';
-import { findLogSource, NotFoundError, type LogSource, type TaskProcess } from '../containerd';
+import { findLogSource, NotFoundError, type LogSource, type TaskProcess } from '@containerd-explorer/client';
 import { LogPty } from '../terminals/log-pty';
 import { connected } from './context';
 import { defaultLogPath, logsRoot, targetContainers, type RunContext } from './run-context';

@@ -1,6 +1,6 @@
 // Show Task Metrics: CPU (time and current use), memory and pids of a task as a readable Markdown document.
 import * as vscode from 'vscode';
-import type { ContainerdClient, TaskMetrics } from '../containerd';
+import type { ContainerdClient, TaskMetrics } from '@containerd-explorer/client';
 import { formatMemory, formatTime } from '../views/model/format';
 import type { ProcessNode, TaskNode } from '../views/tree/nodes';
 import { connected, registerCommand, selected, type CommandDeps } from './context';

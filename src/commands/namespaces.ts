@@ -1,7 +1,7 @@
 // Namespace commands: use/switch (status bar and palette), create (validated name), delete (refused while
 // non-empty, with what is left), edit labels.
 import type * as vscode from 'vscode';
-import { FailedPreconditionError, identifierProblem } from '../containerd';
+import { FailedPreconditionError, identifierProblem } from '@containerd-explorer/client';
 import { formatLabels, parseLabels } from '../views/model/format';
 import type { NamespaceNode } from '../views/tree/nodes';
 import { connected, plural, registerCommand, selected, type CommandDeps } from './context';

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import {
   CancelledError, formatPlatform, hostPlatform, pull, registry, type Image, type Platform, type PlatformChoice, type PullProgress,
-} from '../containerd';
+} from '@containerd-explorer/client';
 import { isNode } from '../views/tree/nodes';
 import { connected, type CommandDeps } from './context';
 import { describePullProgress, summarisePull } from './pull-progress';

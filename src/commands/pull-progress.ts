@@ -1,6 +1,6 @@
 // What the pull notification says: the phase, layers done, bytes done of the total, the layers downloading
 // now with their own bytes, and unpack progress. Free of `vscode` (unit-tested in plain Node).
-import { shortDigest, type PullProgress } from '../containerd';
+import { shortDigest, type PullProgress } from '@containerd-explorer/client';
 import { formatBytes } from '../views/model/format';
 
 /** Layers listed individually while downloading; more are summarised as "+N more". */

@@ -1,7 +1,7 @@
 // The rows of the Pull Image… quick pick for what the user typed: the normalised reference to pull (or why it is
 // not a reference), the "choose platform" variant, then recent pulls. Free of `vscode` at run time (unit-tested).
 import type * as vscode from 'vscode';
-import { registry } from '../containerd';
+import { registry } from '@containerd-explorer/client';
 
 export interface RefItem extends vscode.QuickPickItem {
   reference?: string;

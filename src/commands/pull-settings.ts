@@ -1,7 +1,7 @@
 // Settings that shape pulls: registries reached over plain HTTP (machine-scoped, so a workspace cannot turn TLS
 // off), how many layers download at once, and who pulls (containerd's Transfer service or this client).
 import * as vscode from 'vscode';
-import { DEFAULT_PULL_CONCURRENCY, type PullMethod, type registry } from '../containerd';
+import { DEFAULT_PULL_CONCURRENCY, type PullMethod, type registry } from '@containerd-explorer/client';
 
 export interface PullSettings {
   registryOptions: registry.RegistryClientOptions;

@@ -3,7 +3,7 @@
 // bytes and manifests. Credentials as Pull: SecretStorage logins, then ~/.docker/config.json.
 import {
   CancelledError, imageNameProblem, normalizeImageName, push, registry, tagImage, type Image, type PushProgress,
-} from '../containerd';
+} from '@containerd-explorer/client';
 import { isNode } from '../views/tree/nodes';
 import { connected, type CommandDeps } from './context';
 import { pickImages } from './pickers';

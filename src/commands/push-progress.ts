@@ -1,6 +1,6 @@
 // What the push notification says: blobs done of all, bytes the registry holds of the total, the blobs being
 // uploaded now, then the manifests. Free of `vscode` (unit-tested in plain Node).
-import { shortDigest, type PushProgress } from '../containerd';
+import { shortDigest, type PushProgress } from '@containerd-explorer/client';
 import { formatBytes } from '../views/model/format';
 
 const SHOWN_BLOBS = 3;

@@ -1,7 +1,7 @@
 // "Log In to Registry…" and "Log Out of Registry…": credentials are checked against the registry (as
 // `docker login` does) and kept in SecretStorage. Passwords never reach settings, logs or messages.
 import * as vscode from 'vscode';
-import { registry } from '../containerd';
+import { registry } from '@containerd-explorer/client';
 import { registerCommand, type CommandDeps } from './context';
 import { pullSettings } from './pull-settings';
 import { Cancelled } from './prompts';

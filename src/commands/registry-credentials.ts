@@ -2,7 +2,7 @@
 // registry host; the list of hosts (not secret) in globalState for the Log Out picker. Pulls use these first,
 // then ~/.docker/config.json `auths`.
 import type * as vscode from 'vscode';
-import { registry, type ContainerdError } from '../containerd';
+import { registry, type ContainerdError } from '@containerd-explorer/client';
 
 const SECRET_PREFIX = 'containerd.registry.credentials/';
 const HOSTS_KEY = 'containerd.registry.loggedInHosts';

@@ -2,7 +2,7 @@
 // settings, logins, which method ran, progress as message and increment), its summary line, and a refused
 // login's error with a Log In button.
 import * as vscode from 'vscode';
-import { registry, type ChosenPullMethod, type PullMethod } from '../containerd';
+import { registry, type ChosenPullMethod, type PullMethod } from '@containerd-explorer/client';
 import type { CommandDeps } from './context';
 import { Cancelled } from './prompts';
 import type { PullSettings } from './pull-settings';

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { containerLogPath, FailedPreconditionError, FIFO_DIR_PREFIX, isOwnedDir, labelLogPath, RunLabels, type Container } from '../containerd';
+import { containerLogPath, FailedPreconditionError, FIFO_DIR_PREFIX, isOwnedDir, labelLogPath, RunLabels, type Container } from '@containerd-explorer/client';
 import type { TaskEntry } from '../views/model/types';
 import type { ContainerNode, ProcessNode, TaskNode } from '../views/tree/nodes';
 import { selected, type CommandDeps } from './context';

@@ -2,7 +2,7 @@
 // terminal opens, at the terminal's size); a detached one writes to its log file. Stop sends the stop signal,
 // waits `containerd.stopTimeoutSeconds`, then SIGKILLs, and deletes the task (and its FIFOs).
 import * as vscode from 'vscode';
-import { startContainer, stopContainer, type ContainerdClient } from '../containerd';
+import { startContainer, stopContainer, type ContainerdClient } from '@containerd-explorer/client';
 import { ProcessPty } from '../terminals/process-pty';
 import { taskSession } from '../terminals/sessions';
 import { connected, plural } from './context';

@@ -2,7 +2,7 @@
 // when a terminating signal was ignored), Pause, Resume, Delete. Metrics are in metrics.ts.
 import { constants as osConstants } from 'node:os';
 import type * as vscode from 'vscode';
-import { NotFoundError, signalNumber, type ContainerdClient } from '../containerd';
+import { NotFoundError, signalNumber, type ContainerdClient } from '@containerd-explorer/client';
 import type { TaskEntry } from '../views/model/types';
 import type { ProcessNode, TaskNode } from '../views/tree/nodes';
 import { removeTask } from './containers';

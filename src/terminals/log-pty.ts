@@ -1,7 +1,7 @@
 // "Show Logs": a read-only terminal that prints a container's log file and follows new lines (tail -f) until it
 // is closed. nerdctl's json-file records are shown as their text, stderr in red.
 import * as vscode from 'vscode';
-import { LogFollower, type LogSource } from '../containerd';
+import { LogFollower, type LogSource } from '@containerd-explorer/client';
 
 const crlf = (s: string): string => s.replace(/\r?\n/g, '\r\n');
 

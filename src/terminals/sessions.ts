@@ -1,8 +1,8 @@
 // The three kinds of process a terminal can show, as PtySessions: an exec (closing the terminal kills and
 // deletes it), a container's TTY task started in the terminal, and a TTY task attached to again (closing
 // either only detaches: the task runs on and can be attached later).
-import type { AttachedTask, ProcessHandle } from '../containerd';
-import { removeTaskFifos } from '../containerd';
+import type { AttachedTask, ProcessHandle } from '@containerd-explorer/client';
+import { removeTaskFifos } from '@containerd-explorer/client';
 import type { PtySession } from './process-pty';
 
 const KILL_WAIT_MS = 5000;

@@ -3,9 +3,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
-import { ContainerConfig, Descriptor, HistoryEntry, ImageConfig, Manifest, Platform } from '../../src/containerd/oci/image-types';
-import { MediaType } from '../../src/containerd/oci/media-types';
-import { createTar, TarInput } from '../../src/containerd/oci/tar';
+import { ContainerConfig, Descriptor, HistoryEntry, ImageConfig, Manifest, Platform } from '../../packages/containerd-client/src/oci/image-types';
+import { MediaType } from '../../packages/containerd-client/src/oci/media-types';
+import { createTar, TarInput } from '../../packages/containerd-client/src/oci/tar';
 
 export interface FileSpec {
   content: string | Buffer;

@@ -2,9 +2,9 @@
 // made from images built by image-builder.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Descriptor, Index, Platform } from '../../src/containerd/oci/image-types';
-import { Annotation, MediaType, OCI_LAYOUT_VERSION } from '../../src/containerd/oci/media-types';
-import { createTar, TarInput } from '../../src/containerd/oci/tar';
+import { Descriptor, Index, Platform } from '../../packages/containerd-client/src/oci/image-types';
+import { Annotation, MediaType, OCI_LAYOUT_VERSION } from '../../packages/containerd-client/src/oci/media-types';
+import { createTar, TarInput } from '../../packages/containerd-client/src/oci/tar';
 import { jsonBlob, OciImage, sha256 } from './image-builder';
 
 export interface OciImageIndex {

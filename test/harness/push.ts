@@ -1,6 +1,6 @@
 // Pushes images built by image-builder to a test registry over plain HTTP (OCI distribution spec:
 // HEAD to skip existing blobs, monolithic POST+PUT uploads, manifests PUT with their media type).
-import { Descriptor } from '../../src/containerd/oci/image-types';
+import { Descriptor } from '../../packages/containerd-client/src/oci/image-types';
 import { OciImage } from './image-builder';
 import { isImageIndex, LayoutItem, topDescriptor } from './oci-layout';
 

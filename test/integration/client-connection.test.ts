@@ -5,8 +5,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { connect, type ContainerdClient } from '../../src/containerd';
-import { ConnectionError, UnavailableError } from '../../src/containerd/errors';
+import { connect, type ContainerdClient } from '../../packages/containerd-client/src';
+import { ConnectionError, UnavailableError } from '../../packages/containerd-client/src/errors';
 import { sharedDaemon, startFakeSocket, waitFor, type Daemon, type FakeSocketKind } from '../harness';
 
 function connectionError(problem: ConnectionError['problem'], socketPath: string, message: RegExp): (e: unknown) => boolean {

@@ -1,9 +1,9 @@
 // The content store through our client: verified writes, reads, labels, ingest status/abort, resumable writes.
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { AlreadyExistsError, ContainerdError, FailedPreconditionError, NotFoundError } from '../../src/containerd/errors';
-import { sha256Digest } from '../../src/containerd/digest';
-import { writeBlob } from '../../src/containerd/images/blobs';
+import { AlreadyExistsError, ContainerdError, FailedPreconditionError, NotFoundError } from '../../packages/containerd-client/src/errors';
+import { sha256Digest } from '../../packages/containerd-client/src/digest';
+import { writeBlob } from '../../packages/containerd-client/src/images/blobs';
 import { clientEnv, eventually, teardown, type ClientEnv } from './client-setup';
 
 async function* once(data: Buffer): AsyncGenerator<Buffer> { yield data; }

@@ -1,19 +1,19 @@
-// dist/client.js from plain Node processes: scripts/client-smoke.js against the private daemon, and an
+// packages/containerd-client/dist/index.js from plain Node processes: scripts/client-smoke.js against the private daemon, and an
 // unprivileged user (setpriv, uid 65534) who gets SocketPermissionError with the fix spelled out. That user reads
 // a staged copy of the bundle: the checkout may lie under a folder only root can enter.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { connect } from '../../src/containerd';
-import { PERMISSION_FIX } from '../../src/containerd/diagnose';
+import { connect } from '../../packages/containerd-client/src';
+import { PERMISSION_FIX } from '../../packages/containerd-client/src/diagnose';
 import { sharedDaemon, startContainerd, type Daemon } from '../harness';
 import { NOBODY, setprivArgs, stageForUser } from '../harness/unprivileged';
 import { uniqueId } from './client-setup';
 
 const execFileP = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../../..');
-const BUNDLE = path.join(ROOT, 'dist', 'client.js');
+const BUNDLE = path.join(ROOT, 'packages', 'containerd-client', 'dist', 'index.js');
 const SMOKE = path.join(ROOT, 'scripts', 'client-smoke.js');
 
 interface Run { code: number; stdout: string; stderr: string }
@@ -28,7 +28,7 @@ async function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd
   }
 }
 
-describe('client: dist/client.js from plain Node', function () {
+describe('client: packages/containerd-client/dist/index.js from plain Node', function () {
   let daemon: Daemon;
 
   before(async function () {
@@ -71,7 +71,7 @@ describe('client: dist/client.js from plain Node', function () {
     const priv = await startContainerd({ name: 'client-perm', grpcUid: 0, grpcGid: 0 });
     try {
       const script = `
-        require(${JSON.stringify(staged.path('client.js'))}).connect({ address: ${JSON.stringify(priv.address)} })
+        require(${JSON.stringify(staged.path('index.js'))}).connect({ address: ${JSON.stringify(priv.address)} })
           .then((c) => { c.close(); console.log(JSON.stringify({ connected: true })); })
           .catch((e) => console.log(JSON.stringify({ name: e.name, code: e.code, problem: e.problem, socketPath: e.socketPath, message: e.message, uid: process.getuid() })));`;
       const r = await run('setpriv', setprivArgs(process.execPath, ['-e', script]), {}, staged.dir);

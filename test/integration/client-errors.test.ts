@@ -4,11 +4,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import {
   AlreadyExistsError, CancelledError, DeadlineExceededError, FailedPreconditionError, InvalidArgumentError, NotFoundError,
-} from '../../src/containerd/errors';
-import type { ContainerdEvent } from '../../src/containerd/event-types';
-import { startExec, startTask, type ProcessHandle } from '../../src/containerd/process';
-import { buildProcessSpec } from '../../src/containerd/oci/spec';
-import type { Process, Spec } from '../../src/containerd/oci/runtime-spec-types';
+} from '../../packages/containerd-client/src/errors';
+import type { ContainerdEvent } from '../../packages/containerd-client/src/event-types';
+import { startExec, startTask, type ProcessHandle } from '../../packages/containerd-client/src/process';
+import { buildProcessSpec } from '../../packages/containerd-client/src/oci/spec';
+import type { Process, Spec } from '../../packages/containerd-client/src/oci/runtime-spec-types';
 import { clientEnv, createContainer, eventually, importTestImage, teardown, type ClientEnv, type ImportedImage } from './client-setup';
 
 describe('client: bad input and cancellation', function () {

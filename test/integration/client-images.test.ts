@@ -1,12 +1,12 @@
 // Image import through our own client (content writes, image record, unpack via snapshots/diff), checked against
 // what containerd stores and against what ctr, containerd's own client, makes of it.
 import * as assert from 'node:assert/strict';
-import { AlreadyExistsError, NotFoundError } from '../../src/containerd/errors';
-import { chainIds } from '../../src/containerd/digest';
-import { importImage, mapSource } from '../../src/containerd/images/import';
-import { resolveImage } from '../../src/containerd/images/resolve';
-import { isUnpacked } from '../../src/containerd/images/unpack';
-import { hostPlatform } from '../../src/containerd';
+import { AlreadyExistsError, NotFoundError } from '../../packages/containerd-client/src/errors';
+import { chainIds } from '../../packages/containerd-client/src/digest';
+import { importImage, mapSource } from '../../packages/containerd-client/src/images/import';
+import { resolveImage } from '../../packages/containerd-client/src/images/resolve';
+import { isUnpacked } from '../../packages/containerd-client/src/images/unpack';
+import { hostPlatform } from '../../packages/containerd-client/src';
 import { buildImage, ctrRunFlags, isAlive, tail } from '../harness';
 import { clientEnv, importTestImage, teardown, type ClientEnv, type ImportedImage } from './client-setup';
 

@@ -3,12 +3,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ContainerdEvent } from '../../src/containerd/event-types';
-import { encodeAny } from '../../src/containerd/grpc/convert';
-import { chainIds } from '../../src/containerd/digest';
-import { startExec, startTask, type ProcessHandle } from '../../src/containerd/process';
-import { buildProcessSpec } from '../../src/containerd/oci/spec';
-import type { Process, Spec } from '../../src/containerd/oci/runtime-spec-types';
+import type { ContainerdEvent } from '../../packages/containerd-client/src/event-types';
+import { encodeAny } from '../../packages/containerd-client/src/grpc/convert';
+import { chainIds } from '../../packages/containerd-client/src/digest';
+import { startExec, startTask, type ProcessHandle } from '../../packages/containerd-client/src/process';
+import { buildProcessSpec } from '../../packages/containerd-client/src/oci/spec';
+import type { Process, Spec } from '../../packages/containerd-client/src/oci/runtime-spec-types';
 import { clientEnv, createContainer, eventually, importTestImage, readAll, readUntil, teardown, type ClientEnv, type ImportedImage } from './client-setup';
 
 describe('client: container lifecycle against a real containerd', function () {

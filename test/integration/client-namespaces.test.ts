@@ -1,7 +1,7 @@
 // Namespaces through our client, and what containerd does with namespaces that do not exist.
 import * as assert from 'node:assert/strict';
-import { connect, type ContainerdClient } from '../../src/containerd';
-import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../../src/containerd/errors';
+import { connect, type ContainerdClient } from '../../packages/containerd-client/src';
+import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../../packages/containerd-client/src/errors';
 import { sharedDaemon } from '../harness';
 import { importTestImage, uniqueId } from './client-setup';
 

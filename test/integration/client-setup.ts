@@ -5,12 +5,12 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
-import { connect, type ContainerdClient } from '../../src/containerd';
-import { chainId } from '../../src/containerd/digest';
-import { importImage, mapSource } from '../../src/containerd/images/import';
-import { resolveImage, type ResolvedImage } from '../../src/containerd/images/resolve';
-import { buildContainerSpec } from '../../src/containerd/oci/spec';
-import type { Image } from '../../src/containerd/types';
+import { connect, type ContainerdClient } from '../../packages/containerd-client/src';
+import { chainId } from '../../packages/containerd-client/src/digest';
+import { importImage, mapSource } from '../../packages/containerd-client/src/images/import';
+import { resolveImage, type ResolvedImage } from '../../packages/containerd-client/src/images/resolve';
+import { buildContainerSpec } from '../../packages/containerd-client/src/oci/spec';
+import type { Image } from '../../packages/containerd-client/src/types';
 import { buildImage, GROUP, PASSWD, sharedDaemon, type Daemon, type ImageSpec, type OciImage } from '../harness';
 
 export interface ClientEnv {

@@ -4,10 +4,10 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FailedPreconditionError, NotFoundError } from '../../src/containerd/errors';
-import { chainIds, sha256Digest } from '../../src/containerd/digest';
-import { writeBuffer } from '../../src/containerd/images/blobs';
-import type { Mount } from '../../src/containerd/types';
+import { FailedPreconditionError, NotFoundError } from '../../packages/containerd-client/src/errors';
+import { chainIds, sha256Digest } from '../../packages/containerd-client/src/digest';
+import { writeBuffer } from '../../packages/containerd-client/src/images/blobs';
+import type { Mount } from '../../packages/containerd-client/src/types';
 import { clientEnv, importTestImage, teardown, type ClientEnv } from './client-setup';
 
 const option = (m: Mount, name: string): string | undefined => m.options.find((o) => o.startsWith(`${name}=`))?.slice(name.length + 1);

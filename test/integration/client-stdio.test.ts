@@ -3,8 +3,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { connect } from '../../src/containerd';
-import { startExec, startTask } from '../../src/containerd/process';
+import { connect } from '../../packages/containerd-client/src';
+import { startExec, startTask } from '../../packages/containerd-client/src/process';
 import { clientEnv, createContainer, eventually, importTestImage, readAll, teardown, type ClientEnv, type ImportedImage } from './client-setup';
 
 describe('client: task stdio', function () {

@@ -2,7 +2,7 @@
 // the daemon says of itself (version, UUID, loaded snapshotters, Transfer) must match what ctr and its plugin
 // list say, and the client built on it must talk to that snapshotter.
 import * as assert from 'node:assert/strict';
-import { connect, daemonCapabilities, type ContainerdClient } from '../../src/containerd';
+import { connect, daemonCapabilities, type ContainerdClient } from '../../packages/containerd-client/src';
 import { sharedDaemon, type Daemon } from '../harness';
 
 describe('daemon capabilities (integration)', function () {

@@ -2,7 +2,7 @@
 // UUID, plugins with their status, the listening pid found through /proc), and a daemon restart changes it (a new
 // pid and start time, a "Restarted" row naming the old pid) once the connection comes back.
 import * as assert from 'node:assert/strict';
-import { connect, type ContainerdClient } from '../../src/containerd';
+import { connect, type ContainerdClient } from '../../packages/containerd-client/src';
 import { ConnectionManager } from '../../src/views/connection/connection-manager';
 import type { Logger } from '../../src/views/connection/logger';
 import { EventHub } from '../../src/views/events/event-hub';

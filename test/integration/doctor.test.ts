@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runDoctor, type CheckResult, type DoctorReport } from '../../src/containerd';
+import { runDoctor, type CheckResult, type DoctorReport } from '../../packages/containerd-client/src';
 import { startContainerd, type Daemon } from '../harness';
 import { bundled, runJsonProbe, stageForUser } from '../harness/unprivileged';
 

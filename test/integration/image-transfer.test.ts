@@ -4,15 +4,15 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { exportImages } from '../../src/containerd/images/archive-export';
-import { importArchive } from '../../src/containerd/images/archive-import';
-import { removeImage, tagImage } from '../../src/containerd/images/manage';
-import { chainIds } from '../../src/containerd/digest';
-import { InvalidArgumentError } from '../../src/containerd/errors';
-import type { Index } from '../../src/containerd/oci/image-types';
-import { MediaType } from '../../src/containerd/oci/media-types';
-import { createTar, readTar, type TarInput } from '../../src/containerd/oci/tar';
-import { pull } from '../../src/containerd/pull';
+import { exportImages } from '../../packages/containerd-client/src/images/archive-export';
+import { importArchive } from '../../packages/containerd-client/src/images/archive-import';
+import { removeImage, tagImage } from '../../packages/containerd-client/src/images/manage';
+import { chainIds } from '../../packages/containerd-client/src/digest';
+import { InvalidArgumentError } from '../../packages/containerd-client/src/errors';
+import type { Index } from '../../packages/containerd-client/src/oci/image-types';
+import { MediaType } from '../../packages/containerd-client/src/oci/media-types';
+import { createTar, readTar, type TarInput } from '../../packages/containerd-client/src/oci/tar';
+import { pull } from '../../packages/containerd-client/src/pull';
 import {
   buildImage, buildMultiPlatformIndex, ociLayoutTar, pushImage, sha256, sharedRegistry, writeOciLayoutTar, type OciImage, type Registry,
 } from '../harness';

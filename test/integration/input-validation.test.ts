@@ -4,11 +4,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { socketPathOf } from '../../src/containerd/address';
-import { InvalidArgumentError } from '../../src/containerd/errors';
-import { tagImage } from '../../src/containerd/images/manage';
-import { InvalidReferenceError } from '../../src/containerd/registry/errors';
-import { HostRootMountError } from '../../src/containerd/run';
+import { socketPathOf } from '../../packages/containerd-client/src/address';
+import { InvalidArgumentError } from '../../packages/containerd-client/src/errors';
+import { tagImage } from '../../packages/containerd-client/src/images/manage';
+import { InvalidReferenceError } from '../../packages/containerd-client/src/registry/errors';
+import { HostRootMountError } from '../../packages/containerd-client/src/run';
 import { clientEnv, importTestImage, teardown, type ClientEnv, type ImportedImage } from './client-setup';
 import { create, rejectsCleanly } from './run-setup';
 

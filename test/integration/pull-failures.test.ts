@@ -1,10 +1,10 @@
 // pull() failures: each must say clearly what went wrong and leave no lease, no image record and no snapshot.
 // Registry-side faults come from the harness's faulty proxy and token server (127.0.0.1 only).
 import * as assert from 'node:assert/strict';
-import { pull } from '../../src/containerd/pull';
+import { pull } from '../../packages/containerd-client/src/pull';
 import {
   DigestMismatchError, InvalidReferenceError, RegistryAuthError, RegistryNotFoundError, RegistryUnreachableError, staticCredentials, verifyLogin,
-} from '../../src/containerd/registry';
+} from '../../packages/containerd-client/src/registry';
 import { buildImage, freePort, pushImage, sharedRegistry, startRegistry, type Registry } from '../harness';
 import { startFaultyRegistry, type FaultyRegistry } from '../harness/faulty-registry';
 import { startTokenServer, type TokenServer } from '../harness/token-server';

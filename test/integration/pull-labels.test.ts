@@ -2,8 +2,8 @@
 // the same images into another namespace of the same daemon is the reference (on 2.x `ctr images pull
 // --local`, the Go client's pull; what the Transfer service writes is reported beside it).
 import * as assert from 'node:assert/strict';
-import type { ContainerdClient } from '../../src/containerd';
-import { pull } from '../../src/containerd/pull';
+import type { ContainerdClient } from '../../packages/containerd-client/src';
+import { pull } from '../../packages/containerd-client/src/pull';
 import { buildImage, buildMultiPlatformIndex, pushImage, sharedRegistry, type Registry } from '../harness';
 import { clientEnv, teardown, type ClientEnv } from './client-setup';
 

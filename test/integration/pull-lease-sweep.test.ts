@@ -5,9 +5,9 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { connect, NotFoundError, UnavailableError, type ContainerdClient } from '../../src/containerd';
-import { pull, type PullProgress } from '../../src/containerd/pull';
-import { LEASE_OWNER_LABEL, PULL_IMAGE_LABEL } from '../../src/containerd/pull/pull-leases';
+import { connect, NotFoundError, UnavailableError, type ContainerdClient } from '../../packages/containerd-client/src';
+import { pull, type PullProgress } from '../../packages/containerd-client/src/pull';
+import { LEASE_OWNER_LABEL, PULL_IMAGE_LABEL } from '../../packages/containerd-client/src/pull/pull-leases';
 import { ConnectionManager, type ConnectionState } from '../../src/views/connection/connection-manager';
 import type { Logger } from '../../src/views/connection/logger';
 import { nextEvent } from '../../src/views/model/emitter';

@@ -1,10 +1,10 @@
 // Shared pieces of the pull/import/export tests: what a failed pull must not leave behind, and running a
 // pulled image's container to look inside it.
 import * as assert from 'node:assert/strict';
-import type { ContainerdClient } from '../../src/containerd';
-import { resolveImage } from '../../src/containerd/images/resolve';
-import { startTask } from '../../src/containerd/process';
-import type { Image } from '../../src/containerd/types';
+import type { ContainerdClient } from '../../packages/containerd-client/src';
+import { resolveImage } from '../../packages/containerd-client/src/images/resolve';
+import { startTask } from '../../packages/containerd-client/src/process';
+import type { Image } from '../../packages/containerd-client/src/types';
 import type { OciImage } from '../harness';
 import { createContainer, readAll, uniqueId, type ClientEnv } from './client-setup';
 

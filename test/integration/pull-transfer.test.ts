@@ -3,12 +3,12 @@
 // must be the client-side pull's typed errors. Tests that need Transfer skip on 1.6/1.7 runs, saying so; the
 // method choice is tested on every version.
 import * as assert from 'node:assert/strict';
-import { CancelledError, UnimplementedError } from '../../src/containerd/errors';
-import { pull, type PullProgress } from '../../src/containerd/pull';
+import { CancelledError, UnimplementedError } from '../../packages/containerd-client/src/errors';
+import { pull, type PullProgress } from '../../packages/containerd-client/src/pull';
 import {
   NoMatchingPlatformError, RegistryAuthError, RegistryNotFoundError, RegistryUnreachableError, staticCredentials,
-} from '../../src/containerd/registry';
-import { transferSupport, type ChosenPullMethod, type TransferSupport } from '../../src/containerd/transfer';
+} from '../../packages/containerd-client/src/registry';
+import { transferSupport, type ChosenPullMethod, type TransferSupport } from '../../packages/containerd-client/src/transfer';
 import {
   buildImage, buildMultiPlatformIndex, freePort, pushImage, selectedContainerdVersion, sharedRegistry, type Registry,
 } from '../harness';

@@ -1,10 +1,10 @@
 // pull() against the private containerd and registry: OCI, Docker schema 2, a multi-platform index, whiteouts
 // and opaque directories; each pulled image then runs, and `ctr images check` must call it complete.
 import * as assert from 'node:assert/strict';
-import { chainIds } from '../../src/containerd/digest';
-import { MediaType } from '../../src/containerd/oci/media-types';
-import { ingestRef, pull, type PullProgress } from '../../src/containerd/pull';
-import type { Image } from '../../src/containerd/types';
+import { chainIds } from '../../packages/containerd-client/src/digest';
+import { MediaType } from '../../packages/containerd-client/src/oci/media-types';
+import { ingestRef, pull, type PullProgress } from '../../packages/containerd-client/src/pull';
+import type { Image } from '../../packages/containerd-client/src/types';
 import { buildImage, buildMultiPlatformIndex, pushImage, sharedRegistry, type OciImage, type Registry } from '../harness';
 import { clientEnv, teardown, type ClientEnv } from './client-setup';
 import { runInImage, storeState } from './pull-setup';

@@ -2,7 +2,7 @@
 // asked, seen from its side) that can also go away mid-push, and direct reads of what the registry holds.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MANIFEST_ACCEPT } from '../../src/containerd/registry';
+import { MANIFEST_ACCEPT } from '../../packages/containerd-client/src/registry';
 import { proxyRequest } from '../harness/token-server';
 
 export interface SeenRequest { method: string; path: string }

@@ -2,11 +2,11 @@
 // on 2.x (CONTAINERD_TEST_VERSION=2) containerd's Transfer service; each test says which ran. What reached the
 // registry is counted from its side (a counting front on 127.0.0.1) or read from it directly.
 import * as assert from 'node:assert/strict';
-import { CancelledError } from '../../src/containerd/errors';
-import { pull } from '../../src/containerd/pull';
-import { push, type PushOptions, type PushProgress } from '../../src/containerd/push';
-import { RegistryAuthError, RegistryUnreachableError, staticCredentials } from '../../src/containerd/registry';
-import type { ChosenPullMethod } from '../../src/containerd/transfer';
+import { CancelledError } from '../../packages/containerd-client/src/errors';
+import { pull } from '../../packages/containerd-client/src/pull';
+import { push, type PushOptions, type PushProgress } from '../../packages/containerd-client/src/push';
+import { RegistryAuthError, RegistryUnreachableError, staticCredentials } from '../../packages/containerd-client/src/registry';
+import type { ChosenPullMethod } from '../../packages/containerd-client/src/transfer';
 import { buildImage, buildMultiPlatformIndex, pushImage, selectedContainerdVersion, sharedRegistry, type Registry } from '../harness';
 import { startTokenServer, type TokenServer } from '../harness/token-server';
 import { clientEnv, importTestImage, teardown, type ClientEnv, type ImportedImage } from './client-setup';

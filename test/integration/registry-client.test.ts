@@ -8,12 +8,12 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import type { Descriptor, ImageConfig, Index } from '../../src/containerd/oci/image-types';
-import { MediaType } from '../../src/containerd/oci/media-types';
+import type { Descriptor, ImageConfig, Index } from '../../packages/containerd-client/src/oci/image-types';
+import { MediaType } from '../../packages/containerd-client/src/oci/media-types';
 import {
   RegistryClient, type RegistryClientOptions, selectManifest, selectManifests, staticCredentials,
   DigestMismatchError, RegistryNotFoundError, RegistryUnreachableError, RegistryHttpError, RegistryAuthError, RegistryAbortError,
-} from '../../src/containerd/registry';
+} from '../../packages/containerd-client/src/registry';
 import {
   buildImage, buildMultiPlatformIndex, jsonBlob, sha256, pushImage, sharedRegistry, startRegistry, freePort,
   type OciImage, type OciImageIndex, type Registry,

@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import {
   InsecureTokenRealmError, RegistryClient, RegistryUnreachableError, staticCredentials, verifyLogin, type RegistryClientOptions,
-} from '../../src/containerd/registry';
+} from '../../packages/containerd-client/src/registry';
 
 interface Seen { server: string; path: string; authorization?: string }
 

@@ -3,11 +3,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chainId } from '../../src/containerd/digest';
-import { importImage, mapSource } from '../../src/containerd/images/import';
-import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../../src/containerd/errors';
-import { isOwnedDir } from '../../src/containerd/owned-dir';
-import { execProcess, openShell, readImageFiles, startContainer, stopContainer } from '../../src/containerd/run';
+import { chainId } from '../../packages/containerd-client/src/digest';
+import { importImage, mapSource } from '../../packages/containerd-client/src/images/import';
+import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../../packages/containerd-client/src/errors';
+import { isOwnedDir } from '../../packages/containerd-client/src/owned-dir';
+import { execProcess, openShell, readImageFiles, startContainer, stopContainer } from '../../packages/containerd-client/src/run';
 import { buildImage } from '../harness';
 import { clientEnv, importTestImage, teardown, type ClientEnv, type ImportedImage } from './client-setup';
 import { create, inventory, logDir, rejectsCleanly } from './run-setup';

@@ -6,10 +6,10 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FailedPreconditionError, InvalidArgumentError } from '../../src/containerd/errors';
-import { AttachedIO, fifoTaskIO, type FifoSet } from '../../src/containerd/fifo';
-import { startExec } from '../../src/containerd/process';
-import { deleteTask, execProcess, findLogSource, RunLabels, startContainer, stopContainer } from '../../src/containerd/run';
+import { FailedPreconditionError, InvalidArgumentError } from '../../packages/containerd-client/src/errors';
+import { AttachedIO, fifoTaskIO, type FifoSet } from '../../packages/containerd-client/src/fifo';
+import { startExec } from '../../packages/containerd-client/src/process';
+import { deleteTask, execProcess, findLogSource, RunLabels, startContainer, stopContainer } from '../../packages/containerd-client/src/run';
 import { clientEnv, eventually, importTestImage, teardown, type ClientEnv, type ImportedImage } from './client-setup';
 import { create, logDir, rejectsCleanly } from './run-setup';
 

@@ -4,10 +4,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { connect, NotFoundError } from '../../src/containerd';
+import { connect, NotFoundError } from '../../packages/containerd-client/src';
 import {
   attachTask, deleteTask, execProcess, findLogSource, LogFollower, openShell, restartContainer, startContainer, stopContainer,
-} from '../../src/containerd/run';
+} from '../../packages/containerd-client/src/run';
 import { clientEnv, eventually, importTestImage, readAll, readUntil, teardown, type ClientEnv, type ImportedImage } from './client-setup';
 import { create, inventory, logDir } from './run-setup';
 

@@ -3,8 +3,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ContainerdClient } from '../../src/containerd';
-import { createContainer, type CreateContainerOptions, type CreatedContainer } from '../../src/containerd/run';
+import type { ContainerdClient } from '../../packages/containerd-client/src';
+import { createContainer, type CreateContainerOptions, type CreatedContainer } from '../../packages/containerd-client/src/run';
 import { runcOptions, type ClientEnv } from './client-setup';
 
 /** Log files of the test's containers go here (inside the daemon's dir). */

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { connect, formatPlatform, hostPlatform, normalizePlatform, parsePlatform, type ContainerdClient } from '../../src/containerd';
+import { connect, formatPlatform, hostPlatform, normalizePlatform, parsePlatform, type ContainerdClient } from '../../packages/containerd-client/src';
 import { ConnectionManager, type ConnectionState } from '../../src/views/connection/connection-manager';
 import type { Logger } from '../../src/views/connection/logger';
 import type { PermissionFix } from '../../src/views/connection/permission-fix';

@@ -1,6 +1,6 @@
 // Which containerd the sandbox shows: the host's when a socket is reachable (CONTAINERD_ADDRESS, else the well-known
 // paths), left untouched; otherwise a private containerd plus a local registry with sample content, stopped at exit.
-import { connect, discoverSocket } from '../../src/containerd';
+import { connect, discoverSocket } from '../../packages/containerd-client/src';
 import { startContainerd, startRegistry, type Daemon, type Registry } from '../harness';
 import type { Lifecycle } from './lifecycle';
 import { seedSamples, type Samples } from './samples';

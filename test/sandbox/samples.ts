@@ -2,8 +2,8 @@
 // into `default` with the extension's own client, one running container (logging a line every few seconds) and
 // one created but never started. A second tag stays in the registry only, for trying Pull Image… in the UI.
 import * as path from 'node:path';
-import { connect, pull, type ContainerdClient } from '../../src/containerd';
-import { createContainer, runcRootOptions, startContainer } from '../../src/containerd/run';
+import { connect, pull, type ContainerdClient } from '../../packages/containerd-client/src';
+import { createContainer, runcRootOptions, startContainer } from '../../packages/containerd-client/src/run';
 import { buildImage, pushImage, type Daemon, type Registry } from '../harness';
 
 export const SAMPLE_NAMESPACE = 'default';

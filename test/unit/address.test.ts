@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import {
   DEFAULT_ADDRESS, DEFAULT_NAMESPACE, defaultAddress, defaultNamespace, discoverSocket, grpcTarget, socketPathOf, WELL_KNOWN_SOCKETS,
-} from '../../src/containerd/address';
+} from '../../packages/containerd-client/src/address';
 
 describe('address', () => {
   it('socketPathOf strips unix:// and unix:, leaves a plain path', () => {

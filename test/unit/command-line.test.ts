@@ -1,7 +1,7 @@
 // Command lines, env and label lists as typed into Create Container… and Exec…: split like a shell, nothing run.
 import * as assert from 'node:assert/strict';
-import { InvalidArgumentError } from '../../src/containerd/errors';
-import { joinCommandLine, parseEnvList, parseLabelList, snapshotNameProblem, splitCommandLine } from '../../src/containerd/run/command-line';
+import { InvalidArgumentError } from '../../packages/containerd-client/src/errors';
+import { joinCommandLine, parseEnvList, parseLabelList, snapshotNameProblem, splitCommandLine } from '../../packages/containerd-client/src/run/command-line';
 
 describe('run: command lines', () => {
   it('splits words on blanks, keeps quoted text together, expands nothing', () => {

@@ -1,8 +1,8 @@
 // Content.Write's hand-encoded WRITE requests decode, with protobufjs and our own protos, to what was meant;
 // and a source's items are split into messages without copying.
 import * as assert from 'node:assert/strict';
-import { protoRoot } from '../../src/containerd/grpc/loader';
-import { encodeWriteChunk, messages } from '../../src/containerd/services/content-write-encoder';
+import { protoRoot } from '../../packages/containerd-client/src/grpc/loader';
+import { encodeWriteChunk, messages } from '../../packages/containerd-client/src/services/content-write-encoder';
 
 describe('content write encoder (unit)', () => {
   const type = protoRoot().lookupType('containerd.services.content.v1.WriteContentRequest');

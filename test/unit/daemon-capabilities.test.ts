@@ -1,10 +1,10 @@
 // capabilitiesOf(): what the daemon's plugin list implies (snapshotter, Transfer, Streaming), and the pull the
 // containerd.pullMethod setting gives there. Plugin lists shaped as containerd 1.6 and 2.x report them.
 import * as assert from 'node:assert/strict';
-import { capabilitiesOf } from '../../src/containerd/capabilities';
-import { UnimplementedError } from '../../src/containerd/errors';
-import { pullMethodFor } from '../../src/containerd/transfer/choose';
-import type { Plugin } from '../../src/containerd/types';
+import { capabilitiesOf } from '../../packages/containerd-client/src/capabilities';
+import { UnimplementedError } from '../../packages/containerd-client/src/errors';
+import { pullMethodFor } from '../../packages/containerd-client/src/transfer/choose';
+import type { Plugin } from '../../packages/containerd-client/src/types';
 
 const plugin = (type: string, id: string, initError?: string): Plugin => ({ type, id, requires: [], platforms: [], exports: {}, capabilities: [], ...(initError ? { initError } : {}) });
 const common = [plugin('io.containerd.snapshotter.v1', 'native'), plugin('io.containerd.runtime.v2', 'task'), plugin('io.containerd.grpc.v1', 'content')];

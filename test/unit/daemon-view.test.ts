@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Plugin } from '../../src/containerd';
+import type { Plugin } from '../../packages/containerd-client/src';
 import { capabilitiesFor } from '../../src/views/model/daemon-capabilities';
 import { restartBetween, type DaemonInfo, type DaemonSnapshot } from '../../src/views/model/daemon-model';
 import { findDaemonProcess, listeningInodes, parseBootTime, parseProcStat } from '../../src/views/model/daemon-process';

@@ -1,7 +1,7 @@
 // Digests and chain IDs: vectors from the OCI image-spec's own identity tests and from `sha256sum`.
 import * as assert from 'assert';
-import { chainId, chainIds, isDigest, sha256Digest, shortDigest, validateDigest } from '../../src/containerd/digest';
-import { InvalidArgumentError } from '../../src/containerd/errors';
+import { chainId, chainIds, isDigest, sha256Digest, shortDigest, validateDigest } from '../../packages/containerd-client/src/digest';
+import { InvalidArgumentError } from '../../packages/containerd-client/src/errors';
 
 // printf '' | sha256sum ; printf 'abc' | sha256sum
 const EMPTY = 'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';

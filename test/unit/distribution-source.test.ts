@@ -1,9 +1,9 @@
 // The distribution-source label and GC child labels as containerd computes them (remotes/docker handler.go,
 // images.ChildGCLabels): pure functions, checked against the values containerd's Go code gives.
 import * as assert from 'node:assert/strict';
-import { appendRepository, distributionSourceKey, hostWithoutPort } from '../../src/containerd/images/distribution-source';
-import { childGcLabels } from '../../src/containerd/images/gc-labels';
-import { MediaType } from '../../src/containerd/oci/media-types';
+import { appendRepository, distributionSourceKey, hostWithoutPort } from '../../packages/containerd-client/src/images/distribution-source';
+import { childGcLabels } from '../../packages/containerd-client/src/images/gc-labels';
+import { MediaType } from '../../packages/containerd-client/src/oci/media-types';
 
 describe('distribution source label', () => {
   it('keys on the host without its port, as Go\'s url.Hostname()', () => {

@@ -4,11 +4,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { execRunner, runDoctor, type CheckResult, type CommandRunner, type DoctorReport } from '../../src/containerd';
-import { checkConfigFile } from '../../src/containerd/doctor/config-checks';
-import { configuredRuncBinary, readConfig } from '../../src/containerd/doctor/config-file';
-import { checkPlugins } from '../../src/containerd/doctor/daemon-checks';
-import { checkRunc } from '../../src/containerd/doctor/host-checks';
+import { execRunner, runDoctor, type CheckResult, type CommandRunner, type DoctorReport } from '../../packages/containerd-client/src';
+import { checkConfigFile } from '../../packages/containerd-client/src/doctor/config-checks';
+import { configuredRuncBinary, readConfig } from '../../packages/containerd-client/src/doctor/config-file';
+import { checkPlugins } from '../../packages/containerd-client/src/doctor/daemon-checks';
+import { checkRunc } from '../../packages/containerd-client/src/doctor/host-checks';
 import { tempFolderPerTest } from './temp-folder';
 
 const SYSTEM_PATH = '/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin';

@@ -3,11 +3,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { execRunner, judgeSystemdUnit, parseSystemctlShow, renderDoctorReport, type CommandRunner, type DoctorReport } from '../../src/containerd';
-import { checkConfigFile, checkInsecureRegistries } from '../../src/containerd/doctor/config-checks';
-import { readConfig } from '../../src/containerd/doctor/config-file';
-import { cgroupMode, checkCgroup, checkCni, checkRunc, minimumRunc, versionBelow } from '../../src/containerd/doctor/host-checks';
-import { checkSystemd, SYSTEMD_MARKER } from '../../src/containerd/doctor/systemd';
+import { execRunner, judgeSystemdUnit, parseSystemctlShow, renderDoctorReport, type CommandRunner, type DoctorReport } from '../../packages/containerd-client/src';
+import { checkConfigFile, checkInsecureRegistries } from '../../packages/containerd-client/src/doctor/config-checks';
+import { readConfig } from '../../packages/containerd-client/src/doctor/config-file';
+import { cgroupMode, checkCgroup, checkCni, checkRunc, minimumRunc, versionBelow } from '../../packages/containerd-client/src/doctor/host-checks';
+import { checkSystemd, SYSTEMD_MARKER } from '../../packages/containerd-client/src/doctor/systemd';
 import { tempFolderPerTest } from './temp-folder';
 
 // Recorded on Debian 12 with the containerd package (its unit sets both), and on a unit edited to systemd's defaults.

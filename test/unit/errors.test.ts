@@ -5,7 +5,7 @@ import {
   AlreadyExistsError, CancelledError, ConnectionError, ContainerdError, DeadlineExceededError, FailedPreconditionError,
   fromGrpcError, InvalidArgumentError, isAlreadyExists, isNotFound, NotFoundError, PermissionDeniedError,
   ResourceExhaustedError, SocketPermissionError, UnavailableError, UnimplementedError, UnknownError,
-} from '../../src/containerd/errors';
+} from '../../packages/containerd-client/src/errors';
 
 type ErrorClass = abstract new (...args: never[]) => ContainerdError;
 

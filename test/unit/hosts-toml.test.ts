@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import {
   parseToml, TomlError, parseHostsToml, resolveHosts, isLoopbackHost, RegistryConfigError, hostDirCandidates,
   parseAuthenticate, readDockerConfig, dockerConfigCredentials, chainCredentials, staticCredentials,
-} from '../../src/containerd/registry';
+} from '../../packages/containerd-client/src/registry';
 
 // Per-host registry configuration: containerd's hosts.toml, Docker's config.json credentials, auth challenges.
 describe('TOML subset', () => {

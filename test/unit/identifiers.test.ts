@@ -1,7 +1,7 @@
 // Identifier validation against containerd's own cases (identifiers/validate_test.go, containerd 1.6).
 import * as assert from 'assert';
-import { InvalidArgumentError } from '../../src/containerd/errors';
-import { identifierProblem, MAX_IDENTIFIER_LENGTH, validateIdentifier } from '../../src/containerd/identifiers';
+import { InvalidArgumentError } from '../../packages/containerd-client/src/errors';
+import { identifierProblem, MAX_IDENTIFIER_LENGTH, validateIdentifier } from '../../packages/containerd-client/src/identifiers';
 
 const VALID = [
   'default', 'Default', 'TestValidIdentifiers', 'default-default', 'containerd.io', 'foo.boo', 'swarmkit.docker.io',

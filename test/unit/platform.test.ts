@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import type { Descriptor, Index, Platform } from '../../src/containerd/oci/image-types';
+import type { Descriptor, Index, Platform } from '../../packages/containerd-client/src/oci/image-types';
 import {
   hostPlatform, normalizePlatform, parsePlatform, formatPlatform, platformMatcher, strictPlatformMatcher,
   selectManifest, selectManifests, NoMatchingPlatformError, isAttestation,
-} from '../../src/containerd/registry';
+} from '../../packages/containerd-client/src/registry';
 
 const M = 'application/vnd.oci.image.manifest.v1+json';
 let n = 0;

@@ -12,7 +12,7 @@ import { compareDefinitions, missingFromOurs } from './proto-compare';
 
 const GOCODE = path.join(containerdCacheDir(), 'api', 'usr', 'share', 'gocode', 'src');
 const API = path.join(GOCODE, 'github.com/containerd/containerd/api');
-const DESCRIPTOR_JSON = path.join(__dirname, '../../../src/containerd/generated/containerd.json');
+const DESCRIPTOR_JSON = path.join(__dirname, '../../../packages/containerd-client/src/generated/containerd.json');
 
 /** The upstream files whose every definition we mirror. */
 const REFERENCE_FILES = [

@@ -1,5 +1,5 @@
 // Our hand-written protos/ must stay wire-compatible with containerd 1.6: this compares the compiled
-// descriptor (src/containerd/generated/containerd.json) with the upstream .proto files that Debian's
+// descriptor (packages/containerd-client/src/generated/containerd.json) with the upstream .proto files that Debian's
 // golang-github-containerd-containerd-dev installs, field number by field number. Without them it skips loudly,
 // and fails under CI=true.
 import * as assert from 'node:assert/strict';
@@ -15,7 +15,7 @@ const GOCODE = '/usr/share/gocode/src';
 const API = path.join(GOCODE, 'github.com/containerd/containerd/api');
 const GOGO = path.join(GOCODE, 'github.com/gogo/protobuf/gogoproto/gogo.proto');
 const RPC_STATUS = path.join(GOCODE, 'github.com/gogo/googleapis/google/rpc/status.proto');
-const DESCRIPTOR_JSON = path.join(__dirname, '../../../src/containerd/generated/containerd.json');
+const DESCRIPTOR_JSON = path.join(__dirname, '../../../packages/containerd-client/src/generated/containerd.json');
 
 /** The upstream files our protos/ mirror (the ttrpc events service is left out on purpose). */
 const REFERENCE_FILES = [

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { BlobProgress, PullProgress } from '../../src/containerd';
+import type { BlobProgress, PullProgress } from '../../packages/containerd-client/src';
 import { baseNameFor, exportFileName } from '../../src/commands/image-transfer-names';
 import { describePullProgress, summarisePull } from '../../src/commands/pull-progress';
 import { referenceItems } from '../../src/commands/pull-reference-items';

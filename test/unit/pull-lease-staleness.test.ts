@@ -3,9 +3,9 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import { LEASE_OWNER_LABEL, PULL_LEASE_MAX_AGE_MS, PULL_LEASE_PREFIX, holdLease, leaseOwnerLabels, staleReason } from '../../src/containerd/pull/pull-leases';
-import { GC_EXPIRE_LABEL } from '../../src/containerd/services/leases';
-import type { Lease } from '../../src/containerd/types';
+import { LEASE_OWNER_LABEL, PULL_LEASE_MAX_AGE_MS, PULL_LEASE_PREFIX, holdLease, leaseOwnerLabels, staleReason } from '../../packages/containerd-client/src/pull/pull-leases';
+import { GC_EXPIRE_LABEL } from '../../packages/containerd-client/src/services/leases';
+import type { Lease } from '../../packages/containerd-client/src/types';
 
 const HOUR = 3600_000;
 const now = new Date('2030-01-01T12:00:00Z');

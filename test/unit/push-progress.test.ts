@@ -2,9 +2,9 @@
 // host without its port), and what the push notification says.
 import * as assert from 'node:assert/strict';
 import { describePushProgress, summarisePush } from '../../src/commands/push-progress';
-import { mountSources } from '../../src/containerd/push';
-import { isRepositoryName } from '../../src/containerd/registry';
-import type { PushProgress } from '../../src/containerd';
+import { mountSources } from '../../packages/containerd-client/src/push';
+import { isRepositoryName } from '../../packages/containerd-client/src/registry';
+import type { PushProgress } from '../../packages/containerd-client/src';
 
 describe('push: mount sources and progress text', () => {
   it('reads distribution.source on the host without port (as containerd writes it) and with it, each repository once', () => {

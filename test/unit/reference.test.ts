@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseReference, withObject, InvalidReferenceError } from '../../src/containerd/registry';
+import { parseReference, withObject, InvalidReferenceError } from '../../packages/containerd-client/src/registry';
 
 const D = 'sha256:' + 'a'.repeat(64);
 

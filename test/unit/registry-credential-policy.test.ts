@@ -2,8 +2,8 @@
 // port), and Bearer token realms over plain HTTP are refused unless on loopback, insecure, or the registry's own
 // plain-HTTP endpoint. The end-to-end checks are in test/integration/registry-credentials.test.ts.
 import * as assert from 'node:assert/strict';
-import { InsecureTokenRealmError, RegistryHttpError, tokenRealmUrl, type RegistryHost } from '../../src/containerd/registry';
-import { sameOrigin } from '../../src/containerd/registry/transport';
+import { InsecureTokenRealmError, RegistryHttpError, tokenRealmUrl, type RegistryHost } from '../../packages/containerd-client/src/registry';
+import { sameOrigin } from '../../packages/containerd-client/src/registry/transport';
 
 const registry = (host: string, scheme: 'http' | 'https' = 'https'): RegistryHost => ({
   scheme, host, path: '/v2', capabilities: ['pull', 'resolve'], tls: { ca: [], clientCerts: [], skipVerify: false }, headers: {}, mirror: false,

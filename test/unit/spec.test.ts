@@ -3,13 +3,13 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { defaultSpec, withDefaultUnixDevices } from '../../src/containerd/oci/spec-defaults';
+import { defaultSpec, withDefaultUnixDevices } from '../../packages/containerd-client/src/oci/spec-defaults';
 import {
   buildContainerSpec, buildProcessSpec, ContainerSpecOptions, mergeEnv, NoCommandError,
-} from '../../src/containerd/oci/spec';
-import { ImageConfig } from '../../src/containerd/oci/image-types';
-import { Spec } from '../../src/containerd/oci/runtime-spec-types';
-import { UserNotFoundError } from '../../src/containerd/oci/user';
+} from '../../packages/containerd-client/src/oci/spec';
+import { ImageConfig } from '../../packages/containerd-client/src/oci/image-types';
+import { Spec } from '../../packages/containerd-client/src/oci/runtime-spec-types';
+import { UserNotFoundError } from '../../packages/containerd-client/src/oci/user';
 
 interface CtrFixture {
   ctr: string;

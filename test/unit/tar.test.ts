@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { MAX_TAR_HEADER_BYTES, TooLargeError } from '../../src/containerd/limits';
-import { createTar, createTarStream, encodeTarHeader, readTar, TarEntry, TarInput } from '../../src/containerd/oci/tar';
+import { MAX_TAR_HEADER_BYTES, TooLargeError } from '../../packages/containerd-client/src/limits';
+import { createTar, createTarStream, encodeTarHeader, readTar, TarEntry, TarInput } from '../../packages/containerd-client/src/oci/tar';
 
 const LONG_DIR = 'a'.repeat(60) + '/' + 'b'.repeat(60);
 const LONG_NAME = `${LONG_DIR}/${'c'.repeat(70)}.txt`;

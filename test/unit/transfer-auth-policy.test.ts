@@ -1,8 +1,8 @@
 // Which credential requests from the daemon (Transfer auth stream) get the caller's credentials: the image's own
 // registry only, and never for a plain-HTTP token realm the client-side pull would refuse.
 import * as assert from 'node:assert/strict';
-import { InsecureTokenRealmError } from '../../src/containerd/registry';
-import { decideAuth } from '../../src/containerd/transfer/auth-policy';
+import { InsecureTokenRealmError } from '../../packages/containerd-client/src/registry';
+import { decideAuth } from '../../packages/containerd-client/src/transfer/auth-policy';
 
 const bearer = (realm: string): string => `Bearer realm="${realm}",service="registry",scope="repository:app:pull"`;
 

@@ -2,12 +2,12 @@
 // client-side pull's typed errors; messages never echo the registry's text (token URLs) or credentials.
 import * as assert from 'node:assert/strict';
 import { status } from '@grpc/grpc-js';
-import { NotFoundError, ResourceExhaustedError, UnknownError } from '../../src/containerd/errors';
+import { NotFoundError, ResourceExhaustedError, UnknownError } from '../../packages/containerd-client/src/errors';
 import {
   DigestMismatchError, NoMatchingPlatformError, RegistryAuthError, RegistryNotFoundError, RegistryUnreachableError,
-} from '../../src/containerd/registry';
-import { explainTransferError, type TransferErrorContext } from '../../src/containerd/transfer/errors';
-import { majorVersion } from '../../src/containerd/transfer/capability';
+} from '../../packages/containerd-client/src/registry';
+import { explainTransferError, type TransferErrorContext } from '../../packages/containerd-client/src/transfer/errors';
+import { majorVersion } from '../../packages/containerd-client/src/transfer/capability';
 
 function grpcError(code: number, details: string): Error {
   return Object.assign(new Error(`${code} ${details}`), { code, details });

@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import {
   additionalGids, GroupNotFoundError, InvalidUserError, parseGroup, parsePasswd, resolveImageUser, resolveUser,
   UserNotFoundError,
-} from '../../src/containerd/oci/user';
+} from '../../packages/containerd-client/src/oci/user';
 
 const PASSWD = [
   'root:x:0:0:root:/root:/bin/sh',

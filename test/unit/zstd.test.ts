@@ -4,9 +4,9 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { InvalidArgumentError } from '../../src/containerd/errors';
-import { MAX_ZSTD_WINDOW_BYTES, TooLargeError } from '../../src/containerd/limits';
-import { zstdDecompress, zstdDecompressJs } from '../../src/containerd/oci/zstd';
+import { InvalidArgumentError } from '../../packages/containerd-client/src/errors';
+import { MAX_ZSTD_WINDOW_BYTES, TooLargeError } from '../../packages/containerd-client/src/limits';
+import { zstdDecompress, zstdDecompressJs } from '../../packages/containerd-client/src/oci/zstd';
 
 const zstd = (input: Buffer, ...args: string[]): Buffer => execFileSync('zstd', ['-q', '-c', ...args], { input, maxBuffer: 256 << 20 });
 

@@ -1,7 +1,7 @@
 // The namespace the Images, Containers and Tasks views show. Remembered per machine: in globalState keyed by the
 // remote (Remote-SSH host, WSL distro, or local) and the socket, so two hosts or two daemons keep their own choice.
 import * as vscode from 'vscode';
-import { defaultNamespace } from '../../containerd';
+import { defaultNamespace } from '@containerd-explorer/client';
 
 const KEY_PREFIX = 'containerd.activeNamespace';
 

@@ -1,6 +1,6 @@
 // Which socket to use: the `containerd.address` setting, else $CONTAINERD_ADDRESS, else the first well-known
 // socket that exists (containerd, k3s, k0s, rke2, microk8s, Docker's). Free of `vscode`.
-import { DEFAULT_ADDRESS, discoverSocket, socketPathOf } from '../../containerd';
+import { DEFAULT_ADDRESS, discoverSocket, socketPathOf } from '@containerd-explorer/client';
 
 export type AddressSource = 'setting' | 'env' | 'discovered' | 'default';
 

@@ -4,7 +4,7 @@
 import {
   capabilitiesOf, connect, ConnectionError, ContainerdError, daemonCapabilities, SocketPermissionError, sweepStalePullLeases, UnavailableError, UnknownError,
   type ContainerdClient, type DaemonCapabilities, type DaemonVersion, type SocketProblem,
-} from '../../containerd';
+} from '@containerd-explorer/client';
 import { Emitter, nextEvent, type Event } from '../model/emitter';
 import { describeAddress, type ResolvedAddress } from './address-source';
 import type { Logger } from './logger';

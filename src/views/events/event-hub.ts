@@ -1,7 +1,7 @@
 // ONE subscription to containerd's event stream, for every namespace, feeding the explorer model. It starts when
 // a view becomes visible; after each (re)connect it resubscribes and then lists everything, since events were
 // missed meanwhile. A stream that breaks is reported to the connection manager, which reconnects. No polling.
-import { UnavailableError, type ContainerdClient, type ContainerdEvent } from '../../containerd';
+import { UnavailableError, type ContainerdClient, type ContainerdEvent } from '@containerd-explorer/client';
 import type { ConnectionManager, ConnectionState } from '../connection/connection-manager';
 import type { Logger } from '../connection/logger';
 import { Emitter, nextEvent, type Disposable, type Event } from '../model/emitter';

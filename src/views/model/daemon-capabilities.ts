@@ -1,7 +1,7 @@
 // What the Daemon view says the daemon can do: the client's own capability computation (capabilitiesOf in
-// src/containerd/capabilities.ts, which also decides the snapshotter, runtime and pull method), plus CRI, which only
+// packages/containerd-client/src/capabilities.ts, which also decides the snapshotter, runtime and pull method), plus CRI, which only
 // this view shows (the client never needs it). Free of `vscode`.
-import { capabilitiesOf, type DaemonCapabilities, type Plugin } from '../../containerd';
+import { capabilitiesOf, type DaemonCapabilities, type Plugin } from '@containerd-explorer/client';
 
 export interface DaemonCapabilityView extends DaemonCapabilities {
   /** Kubernetes' CRI plugin loaded (`io.containerd.grpc.v1 cri`, without an init error). */

@@ -1,8 +1,8 @@
 // The Daemon view's model: what the connected containerd says about itself (version, revision, UUID, plugins and
 // the capabilities they imply) plus the listening process from /proc, refreshed at every (re)connect. It keeps the
 // last answer while reconnecting and records restarts (a new UUID, pid or start time). Free of `vscode`.
-import type { ContainerdClient, Plugin } from '../../containerd';
-import { UnimplementedError } from '../../containerd';
+import type { ContainerdClient, Plugin } from '@containerd-explorer/client';
+import { UnimplementedError } from '@containerd-explorer/client';
 import type { ConnectionManager, ConnectionState } from '../connection/connection-manager';
 import { capabilitiesFor, type DaemonCapabilityView } from './daemon-capabilities';
 import { findDaemonProcess, type DaemonProcess } from './daemon-process';

@@ -1,7 +1,7 @@
 // The Daemon view's rows, built from a DaemonSnapshot: labels a person reads (no raw JSON), facts for the tooltips,
 // plugins grouped by type with their status (ok / skipped / error, as `ctr plugins ls` tells them apart).
 // Pure and free of `vscode`: the tree provider only maps rows to TreeItems, and tests read the rows.
-import { pluginReason, pluginStatus, type Plugin, type PluginStatus } from '../../containerd';
+import { pluginReason, pluginStatus, type Plugin, type PluginStatus } from '@containerd-explorer/client';
 import type { DaemonInfo, DaemonSnapshot } from './daemon-model';
 import { formatLocalTime, formatWhen } from './format';
 

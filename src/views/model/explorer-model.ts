@@ -1,5 +1,5 @@
 // All namespaces and their models, fed by one event stream; changes leave here coalesced (~30 ms). Free of `vscode`.
-import { NotFoundError, type ContainerdClient, type ContainerdEvent, type Namespace } from '../../containerd';
+import { NotFoundError, type ContainerdClient, type ContainerdEvent, type Namespace } from '@containerd-explorer/client';
 import { Coalescer } from './coalescer';
 import { Emitter, type Event } from './emitter';
 import { NamespaceModel } from './namespace-model';

@@ -1,5 +1,5 @@
 // Text for the views: sizes, times and ages, image names, task states. Free of `vscode` (unit-tested in plain Node).
-import type { TaskProcess } from '../../containerd';
+import type { TaskProcess } from '@containerd-explorer/client';
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
 

@@ -1,5 +1,5 @@
 // What the Images view shows beyond the image record: size and layers for the host platform, platforms, unpacked.
-import { chainId, formatPlatform, hostPlatform, NotFoundError, resolveImage, type ContainerdClient, type Image, type oci } from '../../containerd';
+import { chainId, formatPlatform, hostPlatform, NotFoundError, resolveImage, type ContainerdClient, type Image, type oci } from '@containerd-explorer/client';
 
 export interface ImageDetails {
   /** The image record's target digest these details were computed for. */

@@ -1,6 +1,6 @@
 // The cached state of one namespace: images, containers, tasks. Kept current from events (one Get per
 // affected item) and replaced wholesale by refresh() after a (re)connect. Free of `vscode`.
-import { NotFoundError, type ContainerdClient, type ContainerdEvent, type TaskProcess } from '../../containerd';
+import { NotFoundError, type ContainerdClient, type ContainerdEvent, type TaskProcess } from '@containerd-explorer/client';
 import { KeyedQueue } from './coalescer';
 import { computeImageDetails, isChainUnpacked, type ImageDetails } from './image-details';
 import type { ContainerEntry, ImageEntry, ModelContext, ResourceKind, TaskEntry } from './types';

@@ -1,5 +1,5 @@
 // Shapes the per-namespace models hold and announce. Free of `vscode`.
-import type { Container, ContainerdClient, Image, TaskProcess } from '../../containerd';
+import type { Container, ContainerdClient, Image, TaskProcess } from '@containerd-explorer/client';
 import type { ImageDetails } from './image-details';
 
 export type ResourceKind = 'images' | 'containers' | 'tasks';

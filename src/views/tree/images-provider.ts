@@ -2,7 +2,7 @@
 // (absolute: a description stays on screen); the tooltip, built on hover, adds the relative age, full digest,
 // media type, platforms and whether the image is unpacked.
 import * as vscode from 'vscode';
-import { shortDigest } from '../../containerd';
+import { shortDigest } from '@containerd-explorer/client';
 import { formatBytes, formatLocalTime, formatWhen, parseImageName } from '../model/format';
 import type { ImageEntry } from '../model/types';
 import { ExplorerTreeProvider, factTable, labelsTable, loadingNode, md } from './base-provider';

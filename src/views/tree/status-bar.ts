@@ -1,7 +1,7 @@
 // Status bar: connection state and active namespace; a click switches namespace (or shows the problem). The
 // tooltip says which containerd answers and which pull Pull Image runs there (Transfer or client-side, and why).
 import * as vscode from 'vscode';
-import { pullMethodFor, type DaemonCapabilities } from '../../containerd';
+import { pullMethodFor, type DaemonCapabilities } from '@containerd-explorer/client';
 import { pullSettings } from '../../commands/pull-settings';
 import type { ConnectionState } from '../connection/connection-manager';
 import type { ActiveNamespace } from '../connection/active-namespace';

@@ -1,6 +1,6 @@
 // One visual language for task states, shared by the Containers and Tasks views.
 import * as vscode from 'vscode';
-import type { TaskProcess } from '../../containerd';
+import type { TaskProcess } from '@containerd-explorer/client';
 
 export function taskIcon(p: TaskProcess | undefined): vscode.ThemeIcon {
   if (!p) return new vscode.ThemeIcon('vm-outline', new vscode.ThemeColor('disabledForeground'));

@@ -1,7 +1,7 @@
 // Tasks view: each container's task with its state and pid, in the Containers view's words (taskStateText);
 // children are its processes (ListPids) and the exec processes seen through events, exited ones included.
 import * as vscode from 'vscode';
-import type { TaskProcess } from '../../containerd';
+import type { TaskProcess } from '@containerd-explorer/client';
 import { describeTaskState, formatWhen, taskStateText } from '../model/format';
 import type { TaskEntry } from '../model/types';
 import { ExplorerTreeProvider, factTable, loadingNode, md } from './base-provider';

@@ -2,7 +2,7 @@
 // against a private containerd) shows in the views quickly. Each sample is the time from ctr exiting to the tree
 // provider firing the change after which its getChildren has (or no longer has) the item.
 import { performance } from 'node:perf_hooks';
-import type { ContainerdEvent } from '../../../src/containerd';
+import type { ContainerdEvent } from '../../../packages/containerd-client/src';
 import type { ExplorerApi } from '../../../src/extension';
 import { COALESCE_MS } from '../../../src/views/model/explorer-model';
 import type { ExplorerTreeProvider } from '../../../src/views/tree/base-provider';

@@ -41,7 +41,7 @@ export interface UiRunOptions {
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 // Not part of an installed extension; everything else at the top level is copied (like a .vsix).
-const NOT_SHIPPED = new Set(['node_modules', 'out', 'src', 'test', 'bench', 'scripts', 'docs', 'protos',
+const NOT_SHIPPED = new Set(['node_modules', 'out', 'src', 'test', 'bench', 'scripts', 'docs', 'packages',
   'test-artifacts', 'dist-vsix', '.vscode-test', '.git', '.ci', '.github', '.vscode']);
 
 interface Manifest { publisher: string; name: string; version: string }

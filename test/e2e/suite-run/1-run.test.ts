@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { ContainerdClient } from '../../../src/containerd';
+import type { ContainerdClient } from '../../../packages/containerd-client/src';
 import type { ExplorerApi } from '../../../src/extension';
 import type { ProcessPty } from '../../../src/terminals/process-pty';
 import { explorer, until } from '../suite-views/env';

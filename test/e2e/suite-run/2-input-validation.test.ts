@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { ContainerdClient } from '../../../src/containerd';
+import type { ContainerdClient } from '../../../packages/containerd-client/src';
 import type { ExplorerApi } from '../../../src/extension';
 import { explorer } from '../suite-views/env';
 import { ScriptedPrompter } from '../suite-views/scripted-prompter';

@@ -2,7 +2,7 @@
 // suite's registry (127.0.0.1, started by setup.ts): the image is tagged first, pushed, and the registry has it.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { ContainerdClient } from '../../../src/containerd';
+import type { ContainerdClient } from '../../../packages/containerd-client/src';
 import type { ExplorerApi } from '../../../src/extension';
 import { explorer } from '../suite-views/env';
 import { ScriptedPrompter } from '../suite-views/scripted-prompter';

@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import * as http from 'http';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { PERMISSION_FIX, SocketPermissionError } from '../../../src/containerd';
+import { PERMISSION_FIX, SocketPermissionError } from '../../../packages/containerd-client/src';
 import type { ExplorerApi } from '../../../src/extension';
 import type { ConnectionState } from '../../../src/views/connection/connection-manager';
 import type { PermissionFix } from '../../../src/views/connection/permission-fix';

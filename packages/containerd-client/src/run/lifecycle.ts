@@ -1,0 +1,156 @@
+// Start, stop, restart and delete a container's task. Detached tasks write to a `file://` log that the shim keeps
+// appending to after we are gone; TTY tasks get FIFOs (kept until the task is deleted, so a terminal can attach
+// again). Stop sends the image's stop signal (SIGTERM by default), waits, then SIGKILLs.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ContainerdClient } from '../client';
+import { FailedPreconditionError, NotFoundError } from '../errors';
+import { FIFO_DIR_PREFIX } from '../fifo';
+import type { CallOptions } from '../call-options';
+import { isOwnedDir } from '../owned-dir';
+import { startTask, type ProcessHandle } from '../process';
+import type { Spec } from '../oci/runtime-spec-types';
+import type { Container, ExitStatus, TaskProcess } from '../types';
+import { RunLabels } from './create';
+import { labelLogPath, prepareLogFile } from './log-files';
+import { commandStartError } from './start-errors';
+
+export { prepareLogFile } from './log-files';
+
+export interface StartContainerOptions {
+  /** Where a detached task's stdout+stderr go; default the container's log-path label. Required for detached tasks without it. */
+  logPath?: string;
+  /**
+   * The directory log files must be in (real paths compared): `logPath` and the label outside it are refused.
+   * Without it the label is used only in a log directory this client made (a label can be hostile).
+   */
+  logDir?: string;
+  /** Parent of the FIFO directory of a TTY task (default: the OS temp dir). */
+  fifoBaseDir?: string;
+}
+
+export interface StartedContainer {
+  handle: ProcessHandle;
+  /** The spec asks for a terminal: `handle.io` is attached (stdin + pty output). */
+  tty: boolean;
+  /** Detached: the log file. */
+  logPath?: string;
+}
+
+/** The task of `id`, or undefined when it has none. */
+export async function findTask(client: ContainerdClient, id: string, opts?: CallOptions): Promise<TaskProcess | undefined> {
+  try {
+    return await client.tasks.get(id, '', opts);
+  } catch (e) {
+    if (e instanceof NotFoundError) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Removes the FIFO directory a task's stdio paths live in, only when createFifoSet made it (`ctrd-fifo-*`, 0700,
+ * ours, marked for this process id: see owned-dir.ts). URIs and other directories, even named `ctrd-fifo-*`, stay.
+ */
+export async function removeTaskFifos(task: Pick<TaskProcess, 'stdin' | 'stdout' | 'stderr'> & Partial<Pick<TaskProcess, 'containerId' | 'id'>>): Promise<void> {
+  const tag = task.id || task.containerId || undefined;
+  const dirs = new Set<string>();
+  for (const p of [task.stdin, task.stdout, task.stderr]) {
+    if (!p || !path.isAbsolute(p)) continue;
+    const dir = path.dirname(p);
+    if (path.basename(dir).startsWith(FIFO_DIR_PREFIX) && isOwnedDir(dir, 'fifo', tag)) dirs.add(dir);
+  }
+  for (const dir of dirs) await fs.promises.rm(dir, { recursive: true, force: true });
+}
+
+/** Deletes a stopped task and its FIFO directory. A live task is refused (FailedPrecondition). Returns its exit status. */
+export async function deleteTask(client: ContainerdClient, id: string, opts?: CallOptions): Promise<ExitStatus | undefined> {
+  const task = await findTask(client, id, opts);
+  if (!task) return undefined;
+  const status = await client.tasks.delete(id, opts);
+  await removeTaskFifos(task);
+  return status;
+}
+
+function specOf(c: Container): Spec | undefined {
+  return c.spec && typeof c.spec === 'object' ? c.spec as Spec : undefined;
+}
+
+/**
+ * Starts the container's task. A stopped task left from an earlier run is deleted first; a live one is refused.
+ * TTY (the spec's process.terminal): attached FIFOs with stdin. Otherwise: `file://` log at `logPath`.
+ */
+export async function startContainer(client: ContainerdClient, id: string, opts: StartContainerOptions = {}): Promise<StartedContainer> {
+  const container = await client.containers.get(id);
+  const old = await findTask(client, id);
+  if (old && old.status !== 'stopped') {
+    throw new FailedPreconditionError(`container "${id}" already has a ${old.status} task (pid ${old.pid}): stop it first`);
+  }
+  if (old) await deleteTask(client, id);
+  const tty = specOf(container)?.process?.terminal === true;
+  if (tty) {
+    const handle = await startTask(client, id, { terminal: true, stdin: true, fifoBaseDir: opts.fifoBaseDir }).catch((e) => { throw commandStartError(e, id, specOf(container)?.process?.args ?? []) ?? e; });
+    return { handle, tty };
+  }
+  let target = opts.logPath;
+  const label = container.labels[RunLabels.logPath];
+  if (!target && label) {
+    const fromLabel = labelLogPath(label, opts.logDir);
+    if (!fromLabel.path) throw new FailedPreconditionError(`cannot start "${id}": ${fromLabel.problem ?? 'its log-path label is refused'}`);
+    target = fromLabel.path;
+  }
+  if (!target) throw new FailedPreconditionError(`container "${id}" runs detached and no log file was given for its output`);
+  const logPath = await prepareLogFile(target, { logDir: opts.logDir });
+  const handle = await startTask(client, id, { mode: 'log', logPath }).catch((e) => { throw commandStartError(e, id, specOf(container)?.process?.args ?? []) ?? e; });
+  return { handle, tty, logPath };
+}
+
+export interface StopOptions {
+  /** How long to wait after the stop signal before SIGKILL (default 10 s). */
+  timeoutMs?: number;
+  /** Default: the container's stop-signal label, else SIGTERM. */
+  signal?: string | number;
+  /** Keep the stopped task (default: delete it, with its FIFOs). */
+  keepTask?: boolean;
+}
+
+export interface StopResult {
+  /** Undefined when there was no task. */
+  exit?: ExitStatus;
+  /** SIGKILL was needed. */
+  killed: boolean;
+}
+
+/** Stop signal, wait up to `timeoutMs`, SIGKILL the whole task if it is still there, then delete the task. */
+export async function stopContainer(client: ContainerdClient, id: string, opts: StopOptions = {}): Promise<StopResult> {
+  const task = await findTask(client, id);
+  if (!task) return { killed: false };
+  let exit: ExitStatus | undefined;
+  let killed = false;
+  if (task.status !== 'stopped') {
+    const container = await client.containers.get(id).catch(() => undefined);
+    const signal = opts.signal ?? (container?.labels[RunLabels.stopSignal] || 'SIGTERM');
+    const deadline = AbortSignal.timeout(opts.timeoutMs ?? 10_000);
+    // Wait is asked for before the signal, so a fast exit cannot fall between them.
+    const waited = client.tasks.wait(id, '', { signal: deadline }).then((s) => s, () => undefined);
+    await client.tasks.kill(id, signal).catch((e) => { if (!(e instanceof NotFoundError)) throw e; });
+    // A frozen task only acts on the signal once thawed.
+    if (task.status === 'paused' || task.status === 'pausing') await client.tasks.resume(id).catch(() => undefined);
+    exit = await waited;
+    if (!exit) {
+      killed = true;
+      const final = client.tasks.wait(id);
+      await client.tasks.kill(id, 'SIGKILL', { all: true }).catch((e) => { if (!(e instanceof NotFoundError)) throw e; });
+      exit = await final;
+    }
+  } else {
+    exit = { exitStatus: task.exitStatus, exitedAt: task.exitedAt };
+  }
+  if (!opts.keepTask) await deleteTask(client, id);
+  return { exit, killed };
+}
+
+/** Stop (if running) then start again. */
+export async function restartContainer(client: ContainerdClient, id: string, opts: StopOptions & StartContainerOptions = {}): Promise<StartedContainer> {
+  await stopContainer(client, id, { ...opts, keepTask: false });
+  return startContainer(client, id, opts);
+}
