@@ -114,6 +114,9 @@ export class NamespaceModel {
       case '/containers/create': case '/containers/update': this.fetchContainer(ev.payload.id); break;
       case '/containers/delete':
         this.run(`container:${ev.payload.id}`, async () => { if (this.containers.delete(ev.payload.id)) this.changed('containers'); });
+        // containerd 2.x's shim publishes /tasks/delete on its own and can lose it as it exits: ask for the task
+        // again, so a task whose container went never lingers in the view.
+        if (this.tasks.has(ev.payload.id)) this.fetchTask(ev.payload.id);
         break;
       case '/tasks/create': case '/tasks/start': case '/tasks/paused': case '/tasks/resumed': case '/tasks/checkpointed':
         this.fetchTask(ev.payload.containerId);
