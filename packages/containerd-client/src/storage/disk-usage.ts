@@ -6,7 +6,7 @@ import type { CallOptions } from '../call-options';
 import { imageUsers, isLive, snapshotNode, takeInventory, type Inventory } from './inventory';
 import { measureSnapshots } from './listings';
 import { containerNaming } from './naming';
-import { planPrune, type PruneKind, type PruneOptions } from './prune-plan';
+import { planPruneOf, type PruneKind, type PruneOptions } from './prune-plan';
 
 export interface ImageDiskUsage {
   name: string;
@@ -75,7 +75,7 @@ function sum(xs: Iterable<number>): number { let n = 0; for (const x of xs) n +=
 export async function namespaceDiskUsage(client: ContainerdClient, options: PruneOptions = {}): Promise<NamespaceDiskUsage> {
   const inv = await takeInventory(client, options);
   const usage = await measureSnapshots(client, inv, options);
-  const plan = await planPrune(client, options);
+  const plan = await planPruneOf(client, inv, options, usage);
   const size = (d: string): number => inv.content.get(d)?.size ?? 0;
   const snapUsage = (sn: string, key: string): number => usage.get(snapshotNode(sn, key).slice('snapshot:'.length))?.size ?? 0;
 

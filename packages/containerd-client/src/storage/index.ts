@@ -7,7 +7,7 @@ export {
   type BlobEntry, type SnapshotEntry, type SnapshotOwner, type LeaseEntry, type IngestEntry,
 } from './listings';
 export { namespaceDiskUsage, daemonDiskUsage, type NamespaceDiskUsage, type DaemonDiskUsage, type ImageDiskUsage, type ContainerDiskUsage, type DiskUsageOptions } from './disk-usage';
-export { planPrune, DEFAULT_INGEST_MAX_AGE_MS, KUBELET_NAMESPACE, type PrunePlan, type PruneItem, type PruneKind, type PruneOptions } from './prune-plan';
+export { planPrune, planPruneOf, DEFAULT_INGEST_MAX_AGE_MS, KUBELET_NAMESPACE, type PrunePlan, type PruneItem, type PruneKind, type PruneOptions } from './prune-plan';
 export { executePrune, type PruneResult, type PruneItemResult, type PruneStatus } from './prune-execute';
 export { countersOf, sampleOf, parseNetDev, type StatsCounters, type StatsSample, type TaskState } from './stats';
 export { StatsSampler, sampleStats, DEFAULT_STATS_INTERVAL_MS, type StatsSamplerOptions } from './stats-sampler';

@@ -74,13 +74,25 @@ async function digestsElsewhere(client: ContainerdClient, opts: CallOptions): Pr
   return out;
 }
 
+type Usage = ReadonlyMap<string, { size: number; inodes: number }>;
+
 export async function planPrune(client: ContainerdClient, options: PruneOptions = {}): Promise<PrunePlan> {
+  return planPruneOf(client, await takeInventory(client, options), options);
+}
+
+/** planPrune over an inventory already taken (and snapshot usage already measured, if any), as disk usage has them. */
+export async function planPruneOf(client: ContainerdClient, inv: Inventory, options: PruneOptions = {}, measured: Usage = new Map()): Promise<PrunePlan> {
   const opts: PrunePlan['options'] = {
     containers: options.containers ?? true, images: options.images ?? true, leases: options.leases ?? true,
     ingests: options.ingests ?? true, orphans: options.orphans ?? true, ingestMaxAgeMs: options.ingestMaxAgeMs ?? DEFAULT_INGEST_MAX_AGE_MS,
   };
   const now = options.now ?? new Date();
-  const inv = await takeInventory(client, options);
+  // Snapshots.Usage of the given snapshots: from `measured` where there, else asked for now.
+  const usageOf = async (ids: string[]): Promise<Usage> => {
+    const out = new Map(measured);
+    for (const [id, u] of await measureSnapshots(client, inv, options, ids.filter((id) => !measured.has(id)))) out.set(id, u);
+    return out;
+  };
   const elsewhere = await digestsElsewhere(client, options);
   const managedByKubelet = client.namespace === KUBELET_NAMESPACE;
   const warnings = managedByKubelet
@@ -114,7 +126,7 @@ export async function planPrune(client: ContainerdClient, options: PruneOptions 
       pending.push({ kind: 'lease', id: l.id, reason: why });
     }
   }
-  const items = await attributeBytes(client, inv, pending, elsewhere, now, options);
+  const items = await attributeBytes(inv, pending, elsewhere, now, usageOf);
   if (opts.ingests) {
     for (const s of await client.content.listStatuses([], options)) {
       const last = s.updatedAt ?? s.startedAt;
@@ -122,7 +134,7 @@ export async function planPrune(client: ContainerdClient, options: PruneOptions 
       items.push({ kind: 'ingest', id: s.ref, reason: `no write since ${last.toISOString()}`, bytes: s.offset, frees: { content: [], snapshots: [] }, updatedAt: last });
     }
   }
-  if (opts.orphans) items.push(...await orphanItems(client, inv, elsewhere, now, options));
+  if (opts.orphans) items.push(...await orphanItems(inv, elsewhere, now, usageOf));
   return {
     namespace: client.namespace, createdAt: now, options: opts, managedByKubelet, warnings, items,
     totalBytes: items.reduce((n, i) => n + i.bytes, 0), imagesInUse,
@@ -130,7 +142,7 @@ export async function planPrune(client: ContainerdClient, options: PruneOptions 
 }
 
 /** Plan-order marginal bytes: each item frees what is reachable before it and not after it. */
-async function attributeBytes(client: ContainerdClient, inv: Inventory, pending: Omit<PruneItem, 'bytes' | 'frees'>[], elsewhere: ReadonlySet<string>, now: Date, opts: CallOptions): Promise<PruneItem[]> {
+async function attributeBytes(inv: Inventory, pending: Omit<PruneItem, 'bytes' | 'frees'>[], elsewhere: ReadonlySet<string>, now: Date, usageOf: (ids: string[]) => Promise<Usage>): Promise<PruneItem[]> {
   const cur: Required<Removal> = { containers: new Set(), images: new Set(), leases: new Set() };
   let before = reachable(inv, cur, now);
   const steps: { item: Omit<PruneItem, 'bytes' | 'frees'>; content: string[]; snapshots: string[] }[] = [];
@@ -147,7 +159,7 @@ async function attributeBytes(client: ContainerdClient, inv: Inventory, pending:
     });
     before = after;
   }
-  const usage = await measureSnapshots(client, inv, opts, steps.flatMap((s) => s.snapshots));
+  const usage = await usageOf(steps.flatMap((s) => s.snapshots));
   return steps.map(({ item, content, snapshots }) => ({
     ...item, frees: { content, snapshots },
     bytes: content.reduce((n, d) => n + (elsewhere.has(d) ? 0 : inv.content.get(d)?.size ?? 0), 0) + snapshots.reduce((n, id) => n + (usage.get(id)?.size ?? 0), 0),
@@ -155,9 +167,9 @@ async function attributeBytes(client: ContainerdClient, inv: Inventory, pending:
 }
 
 /** Snapshots (children first) and content that nothing references now; the collector would take them at its next run. */
-async function orphanItems(client: ContainerdClient, inv: Inventory, elsewhere: ReadonlySet<string>, now: Date, opts: CallOptions): Promise<PruneItem[]> {
+async function orphanItems(inv: Inventory, elsewhere: ReadonlySet<string>, now: Date, usageOf: (ids: string[]) => Promise<Usage>): Promise<PruneItem[]> {
   const lost = unreachable(inv, reachable(inv, {}, now));
-  const usage = await measureSnapshots(client, inv, opts, lost.snapshots);
+  const usage = await usageOf(lost.snapshots);
   const depth = (id: string): number => {
     let d = 0;
     for (let s = inv.snapshots.get(id); s?.parent && d < 512; s = inv.snapshots.get(`${s.snapshotter}/${s.parent}`)) d++;
