@@ -1,6 +1,31 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const CLIENT_BY_NAME = { group: ['**/packages/**', '@containerd-explorer/client/*'], message: 'The extension uses the client only through its entry point: import from \'@containerd-explorer/client\'.' };
+const upper = (...dirs) => dirs.flatMap((d) => [`**/${d}/**`, `../${d}`, `../../${d}`, `./${d}`]);
+
+/** One no-restricted-imports rule per extension layer (flat config: the last matching rule wins, so each is whole). */
+function fences() {
+  const fence = (files, forbidden, message, noVscode = false) => ({
+    files,
+    rules: {
+      'no-restricted-imports': ['error', {
+        ...(noVscode ? { paths: [{ name: 'vscode', message: `${files[0]} is free of vscode (unit-tested in plain Node).` }] } : {}),
+        patterns: [CLIENT_BY_NAME, ...(forbidden.length ? [{ group: forbidden, message }] : [])],
+      }],
+    },
+  });
+  return [
+    fence(['src/**/*.ts'], [], ''),
+    fence(['src/base/**/*.ts'], upper('session', 'settings', 'views', 'commands', 'terminals'), 'src/base/ is the bottom layer: it imports no other layer.', true),
+    fence(['src/session/**/*.ts'], upper('views', 'commands', 'terminals', 'settings'), 'The session layer sits below views and commands: it never imports them.', true),
+    fence(['src/settings/**/*.ts'], upper('session', 'views', 'commands', 'terminals'), 'src/settings/ reads configuration only: it imports no layer above base.'),
+    fence(['src/views/**/*.ts'], upper('commands', 'terminals'), 'Views never import commands or terminals: commands call into views, not the other way round.'),
+    fence(['src/commands/**/*.ts'], ['**/views/tree/**', '../views/tree', '../../views/tree'], 'Commands never import tree providers: use the view model (src/views/model/) or the session.'),
+    fence(['src/terminals/**/*.ts'], upper('views', 'commands'), 'Terminals never import views or commands.'),
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'out/', '.vscode-test/', 'packages/containerd-client/src/generated/', 'packages/*/dist/', 'test-artifacts/', 'dist-vsix/'] },
   js.configs.recommended,
@@ -22,6 +47,9 @@ export default tseslint.config(
       }],
     },
   },
+  // The extension's layers, bottom up: base (emitter, lifecycle) < settings, session < views < commands, terminals <
+  // extension.ts. Each fence lists what its layer must not import; all of them reach the client only by its name.
+  ...fences(),
   {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', AbortController: 'readonly' } },

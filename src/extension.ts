@@ -2,24 +2,15 @@
 // context.subscriptions; nothing here lets an error escape into the extension host.
 import * as vscode from 'vscode';
 import { UnavailableError } from '@containerd-explorer/client';
-import { registerCheckSetupCommand } from './commands/check-setup';
-import { registerConnectionCommands } from './commands/connection';
-import { registerContainerCommands } from './commands/containers';
-import type { CommandDeps } from './commands/context';
-import { ContainerdDocuments, SCHEME } from './commands/documents';
-import { registerImageCommands } from './commands/images';
-import { registerInspectCommands } from './commands/inspect';
-import { registerMetricsCommands } from './commands/metrics';
-import { registerNamespaceCommands } from './commands/namespaces';
-import { vscodePrompter, type Prompter } from './commands/prompts';
-import { registerPullCommands } from './commands/pull-commands';
-import { registerPushCommands } from './commands/push-commands';
-import { registerRunCommands } from './commands/run-commands';
-import { registerTaskCommands } from './commands/tasks';
-import { ActiveNamespace } from './views/connection/active-namespace';
-import { resolveAddress } from './views/connection/address-source';
-import { ConnectionManager } from './views/connection/connection-manager';
-import { EventHub } from './views/events/event-hub';
+import { registerAllCommands } from './commands';
+import type { CommandDeps } from './commands/shared/command-deps';
+import { ReadOnlyDocuments, SCHEME } from './views/documents/read-only-documents';
+import { vscodePrompter, type Prompter } from './commands/shared/prompter';
+import { ActiveNamespace } from './session/active-namespace';
+import { resolveAddress } from './session/address-source';
+import { ConnectionManager } from './session/connection-manager';
+import { EventHub } from './session/event-hub';
+import { Session } from './session/session';
 import { ExplorerModel } from './views/model/explorer-model';
 import { createDaemonView, type DaemonView } from './views/tree/daemon-provider';
 import { ExplorerViews } from './views/tree/views-controller';
@@ -27,13 +18,14 @@ import { registerWalkthrough } from './views/walkthrough';
 
 /** What activate() returns: used by the in-host tests and the benchmarks. */
 export interface ExplorerApi {
+  session: Session;
   connection: ConnectionManager;
   model: ExplorerModel;
   hub: EventHub;
   active: ActiveNamespace;
   views: ExplorerViews;
   daemon: DaemonView;
-  documents: ContainerdDocuments;
+  documents: ReadOnlyDocuments;
   /** Replaces the dialogs and pickers commands use (tests); undefined restores VS Code's own. */
   setPrompter(p: Prompter | undefined): void;
 }
@@ -61,35 +53,27 @@ function compose(context: vscode.ExtensionContext, log: vscode.LogOutputChannel)
     },
   });
   const hub = new EventHub(connection, model, log);
-  const active = new ActiveNamespace(context.globalState);
+  const active = new ActiveNamespace({
+    memory: context.globalState,
+    setting: () => vscode.workspace.getConfiguration('containerd').get<string>('namespace'),
+    remoteName: vscode.env.remoteName,
+  });
+  const session = new Session(connection, hub, active);
   const views = new ExplorerViews({ connection, model, active, hub });
   const daemon = createDaemonView(connection, log);
-  const documents = new ContainerdDocuments();
+  const documents = new ReadOnlyDocuments();
   let prompter: Prompter = vscodePrompter;
-  context.subscriptions.push(connection, model, hub, active, views, daemon, documents, ...registerWalkthrough(hub),
+  context.subscriptions.push(session, model, active, views, daemon, documents, ...registerWalkthrough(hub),
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, documents),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('containerd.address')) connection.restart();
       if (e.affectsConfiguration('containerd.namespace')) active.settingChanged();
     }));
 
-  const deps: CommandDeps = { context, connection, model, hub, active, views, log, prompts: () => prompter };
-  context.subscriptions.push(
-    ...registerConnectionCommands(deps, documents),
-    ...registerNamespaceCommands(deps),
-    ...registerImageCommands(deps),
-    ...registerContainerCommands(deps),
-    ...registerTaskCommands(deps),
-    ...registerInspectCommands(deps, documents),
-    ...registerMetricsCommands(deps, documents),
-    ...registerCheckSetupCommand(deps, documents),
-    // Filled by the run and pull work: they register their own command handlers through these hooks.
-    ...registerRunCommands(context, deps),
-    ...registerPullCommands(context, deps),
-    ...registerPushCommands(context, deps),
-  );
+  const deps: CommandDeps = { context, session, connection, model, hub, active, log, prompts: () => prompter };
+  context.subscriptions.push(...registerAllCommands(deps, documents));
   return {
-    connection, model, hub, active, views, daemon, documents,
+    session, connection, model, hub, active, views, daemon, documents,
     setPrompter: (p) => { prompter = p ?? vscodePrompter; },
   };
 }

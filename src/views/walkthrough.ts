@@ -2,7 +2,7 @@
 // `contributes.walkthroughs` completionEvents): a task started (containerd's /tasks/start event), a container shell
 // typed into. Plus `containerd.walkthrough.runPsAux`, the last step's button: types `ps aux` into that shell.
 import * as vscode from 'vscode';
-import type { EventHub } from './events/event-hub';
+import type { EventHub } from '../session/event-hub';
 
 export const WALKTHROUGH_ID = 'containerd.getStarted';
 export const CONTEXT = { taskStarted: 'containerd.walkthrough.taskStarted', shellUsed: 'containerd.walkthrough.shellUsed' } as const;

@@ -3,12 +3,12 @@
 // pid and start time, a "Restarted" row naming the old pid) once the connection comes back.
 import * as assert from 'node:assert/strict';
 import { connect, type ContainerdClient } from '../../packages/containerd-client/src';
-import { ConnectionManager } from '../../src/views/connection/connection-manager';
-import type { Logger } from '../../src/views/connection/logger';
-import { EventHub } from '../../src/views/events/event-hub';
+import { ConnectionManager } from '../../src/session/connection-manager';
+import type { Logger } from '../../src/session/logger';
+import { EventHub } from '../../src/session/event-hub';
 import { DaemonModel, type DaemonSnapshot } from '../../src/views/model/daemon-model';
 import { daemonRows, type DaemonRow } from '../../src/views/model/daemon-rows';
-import { nextEvent } from '../../src/views/model/emitter';
+import { nextEvent } from '../../src/base/emitter';
 import { ExplorerModel } from '../../src/views/model/explorer-model';
 import { startContainerd, type Daemon } from '../harness';
 

@@ -1,8 +1,8 @@
 // Run by views-model.test.ts as an unprivileged user (setpriv), bundled into one staged file (that user may not
 // enter the checkout): connects through the ConnectionManager to the socket given as argv[2] and prints the first
 // failed state and the computed fix as one JSON line.
-import { ConnectionManager } from '../../src/views/connection/connection-manager';
-import { permissionFix } from '../../src/views/connection/permission-fix';
+import { ConnectionManager } from '../../src/session/connection-manager';
+import { permissionFix } from '../../src/session/permission-fix';
 
 const socketPath = process.argv[2] ?? '';
 const silent = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };

@@ -5,10 +5,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BlobProgress, PullProgress } from '../../packages/containerd-client/src';
-import { baseNameFor, exportFileName } from '../../src/commands/image-transfer-names';
-import { describePullProgress, summarisePull } from '../../src/commands/pull-progress';
-import { referenceItems } from '../../src/commands/pull-reference-items';
-import { RegistryLogins, registryHostProblem } from '../../src/commands/registry-credentials';
+import { baseNameFor, exportFileName } from '../../src/commands/images/import-export-names';
+import { describePullProgress, summarisePull } from '../../src/commands/images/pull-progress';
+import { referenceItems } from '../../src/commands/images/pull-reference-items';
+import { RegistryLogins, registryHostProblem } from '../../src/commands/registries/registry-credentials';
 
 const MB = 1_000_000;
 const blob = (n: number, over: Partial<BlobProgress> = {}): BlobProgress => ({

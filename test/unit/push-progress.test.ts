@@ -1,7 +1,7 @@
 // Push pieces that need no daemon: which repositories a blob may be mounted from (containerd's label, keyed on the
 // host without its port), and what the push notification says.
 import * as assert from 'node:assert/strict';
-import { describePushProgress, summarisePush } from '../../src/commands/push-progress';
+import { describePushProgress, summarisePush } from '../../src/commands/images/push-progress';
 import { mountSources } from '../../packages/containerd-client/src/push';
 import { isRepositoryName } from '../../packages/containerd-client/src/registry';
 import type { PushProgress } from '../../packages/containerd-client/src';

@@ -1,6 +1,6 @@
 // The views' text helpers and address resolution, in plain Node.
 import * as assert from 'node:assert/strict';
-import { describeAddress, resolveAddress } from '../../src/views/connection/address-source';
+import { describeAddress, resolveAddress } from '../../src/session/address-source';
 import type { TaskProcess } from '../../packages/containerd-client/src';
 import { describeTaskState, formatAge, formatBytes, formatLocalTime, formatMemory, formatWhen, parseImageName, parseLabels, shortRuntime, taskStateText } from '../../src/views/model/format';
 

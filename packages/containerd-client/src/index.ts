@@ -48,3 +48,4 @@ export { importArchive, type ImportArchiveOptions, type TransferProgress } from 
 export { exportImages, type ExportOptions } from './images/archive-export';
 export * from './run';
 export * from './storage';
+export { taskState, type TaskState, type TaskStateKey } from './task-state';

@@ -3,10 +3,10 @@
 // last answer while reconnecting and records restarts (a new UUID, pid or start time). Free of `vscode`.
 import type { ContainerdClient, Plugin } from '@containerd-explorer/client';
 import { UnimplementedError } from '@containerd-explorer/client';
-import type { ConnectionManager, ConnectionState } from '../connection/connection-manager';
+import type { ConnectionManager, ConnectionState } from '../../session/connection-manager';
 import { capabilitiesFor, type DaemonCapabilityView } from './daemon-capabilities';
 import { findDaemonProcess, type DaemonProcess } from './daemon-process';
-import { Emitter, type Disposable, type Event } from './emitter';
+import { Emitter, type Disposable, type Event } from '../../base/emitter';
 
 export interface DaemonInfo {
   socketPath: string;

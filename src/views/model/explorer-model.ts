@@ -1,7 +1,7 @@
 // All namespaces and their models, fed by one event stream; changes leave here coalesced (~30 ms). Free of `vscode`.
 import { NotFoundError, type ContainerdClient, type ContainerdEvent, type Namespace } from '@containerd-explorer/client';
 import { Coalescer } from './coalescer';
-import { Emitter, type Event } from './emitter';
+import { Emitter, type Event } from '../../base/emitter';
 import { NamespaceModel } from './namespace-model';
 import type { ModelChange, ResourceKind } from './types';
 

@@ -83,12 +83,6 @@ export function shortRuntime(name: string): string {
   return name.replace(/^io\.containerd\./, '') || 'unknown runtime';
 }
 
-export type TaskState = 'running' | 'paused' | 'pausing' | 'stopped' | 'created' | 'unknown' | 'none';
-
-export function taskState(p: TaskProcess | undefined): TaskState {
-  return p ? p.status : 'none';
-}
-
 /**
  * The one wording of a task's (or exec's) state, for both views' descriptions and tooltips: "running", "paused",
  * "created", "stopped (exit 137)", "no task"; `pid` adds "(pid 4242)" to live ones, `oom` marks an OOM kill.

@@ -2,10 +2,10 @@
 // benchmarks to await "the provider fired a change after which item X is there".
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import type { ConnectionManager } from '../connection/connection-manager';
-import type { ActiveNamespace } from '../connection/active-namespace';
+import type { ConnectionManager } from '../../session/connection-manager';
+import type { ActiveNamespace } from '../../session/active-namespace';
 import type { ExplorerModel } from '../model/explorer-model';
-import { nodeId, type ExplorerNode, type MessageNode } from './nodes';
+import { nodeId, type ExplorerNode, type MessageNode } from '../model/nodes';
 
 export interface ViewDeps {
   connection: ConnectionManager;

@@ -1,10 +1,10 @@
 // What the Namespaces view shows instead of namespaces while containerd is not reachable: the problem in one
 // line, for permission denied the concrete fix commands, and actions (Retry, Select Socket…, Open Settings).
-import type { ConnectionState } from '../connection/connection-manager';
-import { describeAddress } from '../connection/address-source';
-import { permissionFix } from '../connection/permission-fix';
+import type { ConnectionState } from '../../session/connection-manager';
+import { describeAddress } from '../../session/address-source';
+import { permissionFix } from '../../session/permission-fix';
 import { loadingNode, md } from './base-provider';
-import type { MessageNode } from './nodes';
+import type { MessageNode } from '../model/nodes';
 
 type Failed = Extract<ConnectionState, { kind: 'failed' }>;
 

@@ -1,10 +1,11 @@
 // Containers view: id, state of its task (in the Tasks view's words), image, runtime and creation time (absolute:
 // a description stays on screen); the tooltip, built on hover, has the record's details and the relative age.
 import * as vscode from 'vscode';
-import { describeTaskState, formatLocalTime, formatWhen, shortRuntime, taskStateText } from '../model/format';
+import { describeContainer } from '../model/describe';
+import { describeTaskState, formatWhen } from '../model/format';
 import type { ContainerEntry, TaskEntry } from '../model/types';
 import { ExplorerTreeProvider, factTable, labelsTable, loadingNode, md } from './base-provider';
-import type { ContainerNode, ExplorerNode } from './nodes';
+import type { ContainerNode, ExplorerNode } from '../model/nodes';
 import { stateKey, taskIcon } from './task-icons';
 
 export class ContainersProvider extends ExplorerTreeProvider {
@@ -37,9 +38,6 @@ export class ContainersProvider extends ExplorerTreeProvider {
   }
 }
 
-export function describeContainer(c: ContainerEntry, task: TaskEntry | undefined): string {
-  return [taskStateText(task?.process, { oom: task?.oom }), c.image || 'no image', shortRuntime(c.runtime.name), formatLocalTime(c.createdAt)].join(' · ');
-}
 
 function containerTooltip(namespace: string, c: ContainerEntry, task: TaskEntry | undefined): vscode.MarkdownString {
   const tip = new vscode.MarkdownString(undefined, true);

@@ -1,8 +1,8 @@
 // The Daemon view (`containerd.daemon`): the rows of daemon-rows.ts as a tree, refreshed whenever the DaemonModel
 // changes (connect, reconnect, restart, Refresh). Tooltips are built on hover from the row's facts.
 import * as vscode from 'vscode';
-import type { ConnectionManager } from '../connection/connection-manager';
-import type { Logger } from '../connection/logger';
+import type { ConnectionManager } from '../../session/connection-manager';
+import type { Logger } from '../../session/logger';
 import { DaemonModel } from '../model/daemon-model';
 import { daemonRows, type DaemonRow } from '../model/daemon-rows';
 import { factTable, md as escapeMarkdown } from './base-provider';

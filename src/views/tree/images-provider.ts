@@ -2,11 +2,11 @@
 // (absolute: a description stays on screen); the tooltip, built on hover, adds the relative age, full digest,
 // media type, platforms and whether the image is unpacked.
 import * as vscode from 'vscode';
-import { shortDigest } from '@containerd-explorer/client';
-import { formatBytes, formatLocalTime, formatWhen, parseImageName } from '../model/format';
+import { describeImage } from '../model/describe';
+import { formatBytes, formatWhen } from '../model/format';
 import type { ImageEntry } from '../model/types';
 import { ExplorerTreeProvider, factTable, labelsTable, loadingNode, md } from './base-provider';
-import type { ExplorerNode, ImageNode } from './nodes';
+import type { ExplorerNode, ImageNode } from '../model/nodes';
 
 export class ImagesProvider extends ExplorerTreeProvider {
   rootNodes(): ExplorerNode[] {
@@ -38,16 +38,6 @@ export class ImagesProvider extends ExplorerTreeProvider {
   }
 }
 
-export function describeImage(entry: ImageEntry): string {
-  const { image, details } = entry;
-  const parsed = parseImageName(image.name);
-  const parts = [shortDigest(image.target.digest)];
-  if (parsed.digest && !parsed.tag) parts[0] = `@${shortDigest(parsed.digest)}`;
-  parts.push(details ? (details.error ? 'content missing' : formatBytes(details.size)) : '…');
-  parts.push(formatLocalTime(image.createdAt));
-  if (entry.unpacked === false && !details?.error) parts.push('not unpacked');
-  return parts.join(' · ');
-}
 
 function imageTooltip(namespace: string, entry: ImageEntry): vscode.MarkdownString {
   const { image, details: d } = entry;

@@ -1,10 +1,11 @@
 // Namespaces view: every namespace with image and container counts, labels in the tooltip, the active one marked.
 // While containerd is unreachable it shows the problem and what to do instead.
 import * as vscode from 'vscode';
+import { taskState } from '@containerd-explorer/client';
 import { formatLabels } from '../model/format';
 import { ExplorerTreeProvider, factTable, labelsTable, loadingNode, md } from './base-provider';
 import { connectionNodes } from './connection-messages';
-import type { ExplorerNode, NamespaceNode } from './nodes';
+import type { ExplorerNode, NamespaceNode } from '../model/nodes';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -28,7 +29,7 @@ export class NamespacesProvider extends ExplorerTreeProvider {
     const m = model.model(node.name);
     const isActive = node.name === active.name;
     const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
-    const running = [...m.tasks.values()].filter((t) => t.process.status === 'running').length;
+    const running = [...m.tasks.values()].filter((t) => taskState(t.process).key === 'running').length;
     const counts = m.loaded ? `${plural(m.images.size, 'image')} · ${plural(m.containers.size, 'container')}` : 'listing…';
     const parts = [isActive ? 'active' : '', ns ? counts : 'does not exist yet'].filter(Boolean);
     item.description = parts.join(' · ');

@@ -2,9 +2,9 @@
 // tooltip says which containerd answers and which pull Pull Image runs there (Transfer or client-side, and why).
 import * as vscode from 'vscode';
 import { pullMethodFor, type DaemonCapabilities } from '@containerd-explorer/client';
-import { pullSettings } from '../../commands/pull-settings';
-import type { ConnectionState } from '../connection/connection-manager';
-import type { ActiveNamespace } from '../connection/active-namespace';
+import { pullSettings } from '../../settings/registry-settings';
+import type { ConnectionState } from '../../session/connection-manager';
+import type { ActiveNamespace } from '../../session/active-namespace';
 
 /** Text from the daemon or the system (versions, paths, plugin errors) shown literally in Markdown: `1.6.20~ds1` must not strike through. */
 export function escapeMarkdown(text: string): string {

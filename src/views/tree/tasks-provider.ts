@@ -1,11 +1,12 @@
 // Tasks view: each container's task with its state and pid, in the Containers view's words (taskStateText);
 // children are its processes (ListPids) and the exec processes seen through events, exited ones included.
 import * as vscode from 'vscode';
-import type { TaskProcess } from '@containerd-explorer/client';
+import { describeTask } from '../model/describe';
+import { taskState } from '@containerd-explorer/client';
 import { describeTaskState, formatWhen, taskStateText } from '../model/format';
 import type { TaskEntry } from '../model/types';
 import { ExplorerTreeProvider, factTable, loadingNode, md } from './base-provider';
-import type { ExplorerNode, ProcessNode, TaskNode } from './nodes';
+import type { ExplorerNode, ProcessNode, TaskNode } from '../model/nodes';
 import { stateKey, taskIcon } from './task-icons';
 
 export class TasksProvider extends ExplorerTreeProvider {
@@ -22,7 +23,7 @@ export class TasksProvider extends ExplorerTreeProvider {
     const m = this.deps.model.model(node.namespace);
     const task = m.tasks.get(node.containerId);
     if (!task) return [];
-    const live = task.process.status === 'running' || task.process.status === 'paused' ? await m.processes(node.containerId).catch(() => []) : [];
+    const live = taskState(task.process).hasProcesses ? await m.processes(node.containerId).catch(() => []) : [];
     const nodes: ProcessNode[] = live.map((p) => ({ type: 'process', namespace: node.namespace, containerId: node.containerId, pid: p.pid, ...(p.execId ? { execId: p.execId } : {}) }));
     const seen = new Set(nodes.map((n) => n.execId).filter(Boolean));
     for (const [execId, e] of task.execs) {
@@ -41,7 +42,7 @@ export class TasksProvider extends ExplorerTreeProvider {
     const m = this.deps.model.model(node.type === 'task' || node.type === 'process' ? node.namespace : '');
     if (node.type === 'task') {
       const task = m.tasks.get(node.containerId);
-      const item = new vscode.TreeItem(node.containerId, task && isLive(task.process) ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+      const item = new vscode.TreeItem(node.containerId, task && taskState(task.process).hasProcesses ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
       if (!task) return item;
       item.description = describeTask(task);
       item.iconPath = taskIcon(task.process);
@@ -66,17 +67,6 @@ export class TasksProvider extends ExplorerTreeProvider {
   }
 }
 
-function isLive(p: TaskProcess): boolean {
-  return p.status === 'running' || p.status === 'paused' || p.status === 'pausing';
-}
-
-export function describeTask(task: TaskEntry): string {
-  const p = task.process;
-  const parts = [taskStateText(p, { pid: true, oom: task.oom })];
-  const execs = [...task.execs.values()].filter(isLive).length;
-  if (execs) parts.push(`${execs} exec${execs === 1 ? '' : 's'}`);
-  return parts.join(' · ');
-}
 
 function taskTooltip(namespace: string, task: TaskEntry): vscode.MarkdownString {
   const p = task.process;

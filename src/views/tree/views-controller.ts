@@ -1,14 +1,14 @@
 // Creates the four tree views and keeps them, the status bar and the `containerd.*` context keys in step with the
 // connection, the active namespace and the model's coalesced changes. Visible views start the event stream.
 import * as vscode from 'vscode';
-import type { ConnectionState } from '../connection/connection-manager';
-import type { EventHub } from '../events/event-hub';
+import type { ConnectionState } from '../../session/connection-manager';
+import type { EventHub } from '../../session/event-hub';
 import type { ModelChange } from '../model/types';
 import type { ExplorerTreeProvider, ViewDeps } from './base-provider';
 import { ContainersProvider } from './containers-provider';
 import { ImagesProvider } from './images-provider';
 import { NamespacesProvider } from './namespaces-provider';
-import type { ExplorerNode } from './nodes';
+import type { ExplorerNode } from '../model/nodes';
 import { ConnectionStatusBar } from './status-bar';
 import { TasksProvider } from './tasks-provider';
 

@@ -6,7 +6,7 @@ import type { ContainerdEvent } from '../../../packages/containerd-client/src';
 import type { ExplorerApi } from '../../../src/extension';
 import { COALESCE_MS } from '../../../src/views/model/explorer-model';
 import type { ExplorerTreeProvider } from '../../../src/views/tree/base-provider';
-import type { ExplorerNode } from '../../../src/views/tree/nodes';
+import type { ExplorerNode } from '../../../src/views/model/nodes';
 import { hostLog } from '../runner/host-log';
 import { ctrOk, env } from './host';
 import type { EventKind, EventSample, EventsResult } from './results';

@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ExplorerApi } from '../../../src/extension';
 import type { ExplorerTreeProvider } from '../../../src/views/tree/base-provider';
-import type { ExplorerNode } from '../../../src/views/tree/nodes';
+import type { ExplorerNode } from '../../../src/views/model/nodes';
 import { runCtr, type CtrResult } from '../../harness/containerd';
 import { ctrRunFlags } from './fixture';
 import { ScriptedPrompter } from './scripted-prompter';

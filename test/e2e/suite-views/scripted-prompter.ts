@@ -2,7 +2,7 @@
 // (the UI suite does that), so each test queues the answers it wants and reads what was said to the user.
 import * as assert from 'assert';
 import type * as vscode from 'vscode';
-import type { PickOptions, Prompter } from '../../../src/commands/prompts';
+import type { PickOptions, Prompter } from '../../../src/commands/shared/prompter';
 
 export class ScriptedPrompter implements Prompter {
   readonly confirms: boolean[] = [];

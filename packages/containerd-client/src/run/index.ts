@@ -2,7 +2,7 @@
 export { createContainer, checkCreateOptions, envEntryProblem, userProblem, RunLabels, DEFAULT_RUNTIME, type CreateContainerOptions, type CreatedContainer } from './create';
 export { resolveBindMount, resolveBindMounts, resolveMountSource, containerdSocketPath, HostRootMountError, SENSITIVE_HOST_PATHS, type ResolvedBindMount, type BindMountCheckOptions } from './bind-mounts';
 export {
-  startContainer, stopContainer, restartContainer, deleteTask, findTask, removeTaskFifos, prepareLogFile,
+  startContainer, stopContainer, restartContainer, deleteTask, findTask, removeTaskFifos, prepareLogFile, removeContainerTask, deleteContainer,
   type StartContainerOptions, type StartedContainer, type StopOptions, type StopResult,
 } from './lifecycle';
 export { labelLogPath, prepareLogDir } from './log-files';

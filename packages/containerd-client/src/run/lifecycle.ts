@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ContainerdClient } from '../client';
+import { taskState } from '../task-state';
 import { FailedPreconditionError, NotFoundError } from '../errors';
 import { FIFO_DIR_PREFIX } from '../fifo';
 import type { CallOptions } from '../call-options';
@@ -82,7 +83,7 @@ function specOf(c: Container): Spec | undefined {
 export async function startContainer(client: ContainerdClient, id: string, opts: StartContainerOptions = {}): Promise<StartedContainer> {
   const container = await client.containers.get(id);
   const old = await findTask(client, id);
-  if (old && old.status !== 'stopped') {
+  if (old && taskState(old).live) {
     throw new FailedPreconditionError(`container "${id}" already has a ${old.status} task (pid ${old.pid}): stop it first`);
   }
   if (old) await deleteTask(client, id);
@@ -126,7 +127,7 @@ export async function stopContainer(client: ContainerdClient, id: string, opts: 
   if (!task) return { killed: false };
   let exit: ExitStatus | undefined;
   let killed = false;
-  if (task.status !== 'stopped') {
+  if (taskState(task).live) {
     const container = await client.containers.get(id).catch(() => undefined);
     const signal = opts.signal ?? (container?.labels[RunLabels.stopSignal] || 'SIGTERM');
     const deadline = AbortSignal.timeout(opts.timeoutMs ?? 10_000);
@@ -134,7 +135,7 @@ export async function stopContainer(client: ContainerdClient, id: string, opts: 
     const waited = client.tasks.wait(id, '', { signal: deadline }).then((s) => s, () => undefined);
     await client.tasks.kill(id, signal).catch((e) => { if (!(e instanceof NotFoundError)) throw e; });
     // A frozen task only acts on the signal once thawed.
-    if (task.status === 'paused' || task.status === 'pausing') await client.tasks.resume(id).catch(() => undefined);
+    if (taskState(task).canResume) await client.tasks.resume(id).catch(() => undefined);
     exit = await waited;
     if (!exit) {
       killed = true;
@@ -153,4 +154,27 @@ export async function stopContainer(client: ContainerdClient, id: string, opts: 
 export async function restartContainer(client: ContainerdClient, id: string, opts: StopOptions & StartContainerOptions = {}): Promise<StartedContainer> {
   await stopContainer(client, id, { ...opts, keepTask: false });
   return startContainer(client, id, opts);
+}
+
+/** The one kill-and-delete path: SIGKILL to the task (thawed if paused), wait for its exit, delete it and its FIFOs. */
+export async function removeContainerTask(client: ContainerdClient, id: string, opts: { timeoutMs?: number } = {}): Promise<StopResult> {
+  return stopContainer(client, id, { signal: 'SIGKILL', timeoutMs: opts.timeoutMs ?? 10_000 });
+}
+
+/** Task (killed if live), container record, then its snapshot (containerd leaves that to the client). */
+export async function deleteContainer(client: ContainerdClient, id: string, opts: { timeoutMs?: number } = {}): Promise<boolean> {
+  let record: Container;
+  try {
+    record = await client.containers.get(id);
+  } catch (e) {
+    if (e instanceof NotFoundError) return false;
+    throw e;
+  }
+  await removeContainerTask(client, id, opts);
+  const ignoreNotFound = (e: unknown): void => { if (!(e instanceof NotFoundError)) throw e; };
+  await client.containers.delete(id).catch(ignoreNotFound);
+  if (record.snapshotKey) {
+    await client.withSnapshotter(record.snapshotter || client.snapshotter).snapshots.remove(record.snapshotKey).catch(ignoreNotFound);
+  }
+  return true;
 }

@@ -1,0 +1,26 @@
+// Every command of the extension, by resource: each group registers its own table. Inspect Image and Inspect
+// Container share their document renderers, so they register together.
+import type * as vscode from 'vscode';
+import type { ReadOnlyDocuments } from '../views/documents/read-only-documents';
+import { registerConnectionGroup } from './connection';
+import { registerContainerGroup } from './containers';
+import { registerImageGroup } from './images';
+import { registerNamespaceGroup } from './namespaces';
+import { registerRegistryGroup } from './registries';
+import { RegistryLogins } from './registries/registry-credentials';
+import type { CommandDeps } from './shared/command-deps';
+import { registerInspectCommands } from './shared/inspect';
+import { registerTaskGroup } from './tasks';
+
+export function registerAllCommands(deps: CommandDeps, docs: ReadOnlyDocuments): vscode.Disposable[] {
+  const logins = new RegistryLogins(deps.context.secrets, deps.context.globalState);
+  return [
+    ...registerConnectionGroup(deps, docs),
+    ...registerNamespaceGroup(deps),
+    ...registerImageGroup(deps, logins),
+    ...registerRegistryGroup(deps, logins),
+    ...registerContainerGroup(deps),
+    ...registerTaskGroup(deps, docs),
+    ...registerInspectCommands(deps, docs),
+  ];
+}
