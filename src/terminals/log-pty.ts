@@ -2,14 +2,12 @@
 // is closed. nerdctl's json-file records are shown as their text, stderr in red.
 import * as vscode from 'vscode';
 import { LogFollower, type LogSource } from '@containerd-explorer/client';
-
-const crlf = (s: string): string => s.replace(/\r?\n/g, '\r\n');
+import { crlf, dim, PtyOutput, red } from './pty-output';
 
 export class LogPty implements vscode.Pseudoterminal {
-  private readonly writeEmitter = new vscode.EventEmitter<string>();
-  private readonly closeEmitter = new vscode.EventEmitter<number | void>();
-  readonly onDidWrite = this.writeEmitter.event;
-  readonly onDidClose = this.closeEmitter.event;
+  private readonly out = new PtyOutput();
+  readonly onDidWrite = this.out.onDidWrite;
+  readonly onDidClose = this.out.onDidClose;
   private follower: LogFollower | undefined;
   /** Everything written so far (tests read it). */
   text = '';
@@ -18,16 +16,16 @@ export class LogPty implements vscode.Pseudoterminal {
 
   private write(s: string): void {
     this.text += s;
-    this.writeEmitter.fire(s);
+    this.out.write(s);
   }
 
   open(): void {
-    this.write(`\x1b[2m${this.title}: following ${this.source.path} (close the terminal to stop)\x1b[0m\r\n`);
+    this.write(`${dim(`${this.title}: following ${this.source.path} (close the terminal to stop)`)}\r\n`);
     this.follower = new LogFollower(this.source.path, {
       format: this.source.format,
-      onData: (c) => this.write(c.stream === 'stderr' ? `\x1b[31m${crlf(c.text)}\x1b[0m` : crlf(c.text)),
-      onReset: () => this.write('\r\n\x1b[2m(the log was truncated or replaced: reading it again)\x1b[0m\r\n'),
-      onError: (e) => this.write(`\r\n\x1b[31mCannot read ${this.source.path}: ${e.message}\x1b[0m\r\n`),
+      onData: (c) => this.write(c.stream === 'stderr' ? red(crlf(c.text)) : crlf(c.text)),
+      onReset: () => this.write(`\r\n${dim('(the log was truncated or replaced: reading it again)')}\r\n`),
+      onError: (e) => this.write(`\r\n${red(`Cannot read ${this.source.path}: ${e.message}`)}\r\n`),
     });
   }
 
@@ -36,11 +34,12 @@ export class LogPty implements vscode.Pseudoterminal {
 
   handleInput(data: string): void {
     // Ctrl+C or q stops following, like `less`/`tail -f` users expect.
-    if (data === '\x03' || data === 'q') this.closeEmitter.fire();
+    if (data === '\x03' || data === 'q') this.out.close();
   }
 
   close(): void {
     this.follower?.stop();
     this.follower = undefined;
+    this.out.dispose();
   }
 }

@@ -4,6 +4,7 @@
 // closes the terminal, the session decides (an exec is killed and deleted, an attached task is only detached).
 import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
+import { crlf, dim, PtyOutput, red } from './pty-output';
 
 export interface PtySize { width: number; height: number }
 
@@ -29,15 +30,11 @@ export interface ProcessPtyOptions {
 }
 
 const TRANSCRIPT_CHARS = 64 * 1024;
-const dim = (s: string): string => `\x1b[2m${s}\x1b[0m`;
-const red = (s: string): string => `\x1b[31m${s}\x1b[0m`;
-const crlf = (s: string): string => s.replace(/\r?\n/g, '\r\n');
 
 export class ProcessPty implements vscode.Pseudoterminal {
-  private readonly writeEmitter = new vscode.EventEmitter<string>();
-  private readonly closeEmitter = new vscode.EventEmitter<number | void>();
-  readonly onDidWrite = this.writeEmitter.event;
-  readonly onDidClose = this.closeEmitter.event;
+  private readonly out = new PtyOutput();
+  readonly onDidWrite = this.out.onDidWrite;
+  readonly onDidClose = this.out.onDidClose;
   private session: PtySession | undefined;
   private size: PtySize | undefined;
   private state: 'new' | 'starting' | 'running' | 'failed' | 'done' = 'new';
@@ -69,7 +66,7 @@ export class ProcessPty implements vscode.Pseudoterminal {
     if (this.state !== 'new') return;
     this.state = 'starting';
     this.size = initial ? { width: initial.columns, height: initial.rows } : undefined;
-    if (this.options.banner) this.writeEmitter.fire(`${dim(crlf(this.options.banner))}\r\n`);
+    if (this.options.banner) this.out.write(`${dim(crlf(this.options.banner))}\r\n`);
     void this.start();
   }
 
@@ -80,7 +77,7 @@ export class ProcessPty implements vscode.Pseudoterminal {
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.state = 'failed';
-      this.writeEmitter.fire(`${red(crlf(message))}\r\n\r\n${dim('Press any key to close this terminal.')}`);
+      this.out.write(`${red(crlf(message))}\r\n\r\n${dim('Press any key to close this terminal.')}`);
       this.options.onError?.(message);
       this.readyReject(e instanceof Error ? e : new Error(message));
       return;
@@ -93,24 +90,24 @@ export class ProcessPty implements vscode.Pseudoterminal {
     }
     this.session = session;
     this.state = 'running';
-    session.output.on('data', (b: Buffer) => this.writeEmitter.fire(this.decoder.write(b)));
+    session.output.on('data', (b: Buffer) => this.out.write(this.decoder.write(b)));
     this.readyResolve(session);
     const sized = this.size;
     if (sized) this.queueResize(sized);
     const code = await session.exited.catch(() => -1);
     const tail = this.decoder.end();
-    if (tail) this.writeEmitter.fire(tail);
+    if (tail) this.out.write(tail);
     this.resolveExit(code);
     if (this.state !== 'running') return;
     this.state = 'done';
     await session.finish().catch((e: unknown) => this.options.onError?.(e instanceof Error ? e.message : String(e)));
-    this.closeEmitter.fire(code);
+    this.out.close(code);
   }
 
   handleInput(data: string): void {
     if (this.state === 'failed') {
       this.state = 'done';
-      this.closeEmitter.fire(1);
+      this.out.close(1);
       return;
     }
     if (this.state === 'running') this.session?.input?.write(data);
@@ -136,7 +133,6 @@ export class ProcessPty implements vscode.Pseudoterminal {
   /** Test and shutdown hook: what closing the terminal does, without VS Code. */
   dispose(): void {
     this.close();
-    this.writeEmitter.dispose();
-    this.closeEmitter.dispose();
+    this.out.dispose();
   }
 }

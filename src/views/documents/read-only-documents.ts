@@ -2,6 +2,7 @@
 // containerd:/<namespace>/<kind>/<name>.<ext>. Each kind has a renderer, so a document reopened after a
 // reload is rendered again rather than lost.
 import * as vscode from 'vscode';
+import { Emitter } from '../../base/emitter';
 
 export const SCHEME = 'containerd';
 
@@ -19,7 +20,7 @@ export function parseDocumentUri(uri: vscode.Uri): DocumentRef | undefined {
 }
 
 export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  private readonly emitter = new Emitter<vscode.Uri>();
   readonly onDidChange = this.emitter.event;
   private readonly renderers = new Map<string, Renderer>();
   private readonly cache = new Map<string, string>();

@@ -2,9 +2,11 @@
 // benchmarks to await "the provider fired a change after which item X is there".
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
+import { Emitter } from '../../base/emitter';
 import type { ConnectionManager } from '../../session/connection-manager';
 import type { ActiveNamespace } from '../../session/active-namespace';
 import type { ExplorerModel } from '../model/explorer-model';
+import type { NamespaceModel } from '../model/namespace-model';
 import { nodeId, type ExplorerNode, type MessageNode } from '../model/nodes';
 
 export interface ViewDeps {
@@ -23,7 +25,7 @@ export interface FiredChange {
 interface Waiter { predicate: (nodes: ExplorerNode[]) => boolean; resolve: (c: FiredChange) => void }
 
 export abstract class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<ExplorerNode | undefined>();
+  private readonly emitter = new Emitter<ExplorerNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly waiters = new Set<Waiter>();
   /** How many times the tree was told to refresh (for tests and benchmarks). */
@@ -33,6 +35,18 @@ export abstract class ExplorerTreeProvider implements vscode.TreeDataProvider<Ex
 
   /** The root nodes, from the in-memory model (synchronous: nothing to wait for). */
   abstract rootNodes(): ExplorerNode[];
+
+  /**
+   * Rows of the active namespace, sorted: nothing while disconnected (the welcome view explains), "Listing…" until
+   * the first listing, then one node per key. While reconnecting the last known rows stay.
+   */
+  protected namespaceRows(what: string, keys: (m: NamespaceModel) => Iterable<string>, node: (key: string, namespace: string) => ExplorerNode): ExplorerNode[] {
+    const { connection, model, active } = this.deps;
+    if (!connection.client && !(connection.state.kind === 'connecting' && connection.state.reconnecting)) return [];
+    const m = model.model(active.name);
+    if (!m.loaded) return connection.client ? [loadingNode(`loading-${what}`, `Listing ${what} in ${active.name}…`)] : [];
+    return [...keys(m)].sort((a, b) => a.localeCompare(b)).map((k) => node(k, active.name));
+  }
   protected abstract treeItem(node: ExplorerNode): vscode.TreeItem;
   protected childNodes(_node: ExplorerNode): Promise<ExplorerNode[]> | ExplorerNode[] { return []; }
   /** Built on hover only (resolveTreeItem): VS Code asks getTreeItem for every visible row at each change. */

@@ -4,18 +4,15 @@ import * as vscode from 'vscode';
 import { describeContainer } from '../model/describe';
 import { describeTaskState, formatWhen } from '../model/format';
 import type { ContainerEntry, TaskEntry } from '../model/types';
-import { ExplorerTreeProvider, factTable, labelsTable, loadingNode, md } from './base-provider';
+import { ExplorerTreeProvider, factTable, labelsTable, md } from './base-provider';
 import type { ContainerNode, ExplorerNode } from '../model/nodes';
 import { stateKey, taskIcon } from './task-icons';
 
 export class ContainersProvider extends ExplorerTreeProvider {
   rootNodes(): ExplorerNode[] {
-    const { connection, model, active } = this.deps;
-    if (!connection.client && !(connection.state.kind === 'connecting' && connection.state.reconnecting)) return [];
-    const m = model.model(active.name);
-    if (!m.loaded) return connection.client ? [loadingNode('loading-containers', `Listing containers in ${active.name}…`)] : [];
-    return [...m.containers.keys()].sort((a, b) => a.localeCompare(b)).map((id): ContainerNode => ({ type: 'container', namespace: active.name, id }));
+    return this.namespaceRows('containers', (m) => m.containers.keys(), (id, namespace): ContainerNode => ({ type: 'container', namespace, id }));
   }
+
 
   protected treeItem(node: ExplorerNode): vscode.TreeItem {
     if (node.type !== 'container') return new vscode.TreeItem('?');

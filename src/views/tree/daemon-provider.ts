@@ -1,6 +1,7 @@
 // The Daemon view (`containerd.daemon`): the rows of daemon-rows.ts as a tree, refreshed whenever the DaemonModel
 // changes (connect, reconnect, restart, Refresh). Tooltips are built on hover from the row's facts.
 import * as vscode from 'vscode';
+import { Emitter } from '../../base/emitter';
 import type { ConnectionManager } from '../../session/connection-manager';
 import type { Logger } from '../../session/logger';
 import { DaemonModel } from '../model/daemon-model';
@@ -13,7 +14,7 @@ export const DAEMON_VIEW_ID = 'containerd.daemon';
 const md = (text: string): string => escapeMarkdown(text).replace(/~/g, '\\~');
 
 export class DaemonTreeProvider implements vscode.TreeDataProvider<DaemonRow>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<DaemonRow | undefined>();
+  private readonly emitter = new Emitter<DaemonRow | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private roots: DaemonRow[] = [];
   private readonly parents = new Map<string, DaemonRow>();

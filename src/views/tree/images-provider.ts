@@ -5,17 +5,14 @@ import * as vscode from 'vscode';
 import { describeImage } from '../model/describe';
 import { formatBytes, formatWhen } from '../model/format';
 import type { ImageEntry } from '../model/types';
-import { ExplorerTreeProvider, factTable, labelsTable, loadingNode, md } from './base-provider';
+import { ExplorerTreeProvider, factTable, labelsTable, md } from './base-provider';
 import type { ExplorerNode, ImageNode } from '../model/nodes';
 
 export class ImagesProvider extends ExplorerTreeProvider {
   rootNodes(): ExplorerNode[] {
-    const { connection, model, active } = this.deps;
-    if (!connection.client && !(connection.state.kind === 'connecting' && connection.state.reconnecting)) return [];
-    const m = model.model(active.name);
-    if (!m.loaded) return connection.client ? [loadingNode('loading-images', `Listing images in ${active.name}…`)] : [];
-    return [...m.images.keys()].sort((a, b) => a.localeCompare(b)).map((name): ImageNode => ({ type: 'image', namespace: active.name, name }));
+    return this.namespaceRows('images', (m) => m.images.keys(), (name, namespace): ImageNode => ({ type: 'image', namespace, name }));
   }
+
 
   protected treeItem(node: ExplorerNode): vscode.TreeItem {
     if (node.type !== 'image') return new vscode.TreeItem('?');

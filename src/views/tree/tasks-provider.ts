@@ -5,18 +5,15 @@ import { describeTask } from '../model/describe';
 import { taskState } from '@containerd-explorer/client';
 import { describeTaskState, formatWhen, taskStateText } from '../model/format';
 import type { TaskEntry } from '../model/types';
-import { ExplorerTreeProvider, factTable, loadingNode, md } from './base-provider';
+import { ExplorerTreeProvider, factTable, md } from './base-provider';
 import type { ExplorerNode, ProcessNode, TaskNode } from '../model/nodes';
 import { stateKey, taskIcon } from './task-icons';
 
 export class TasksProvider extends ExplorerTreeProvider {
   rootNodes(): ExplorerNode[] {
-    const { connection, model, active } = this.deps;
-    if (!connection.client && !(connection.state.kind === 'connecting' && connection.state.reconnecting)) return [];
-    const m = model.model(active.name);
-    if (!m.loaded) return connection.client ? [loadingNode('loading-tasks', `Listing tasks in ${active.name}…`)] : [];
-    return [...m.tasks.keys()].sort((a, b) => a.localeCompare(b)).map((containerId): TaskNode => ({ type: 'task', namespace: active.name, containerId }));
+    return this.namespaceRows('tasks', (m) => m.tasks.keys(), (containerId, namespace): TaskNode => ({ type: 'task', namespace, containerId }));
   }
+
 
   protected override async childNodes(node: ExplorerNode): Promise<ExplorerNode[]> {
     if (node.type !== 'task') return [];
