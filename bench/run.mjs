@@ -1,6 +1,7 @@
 // `npm run bench`: runs every compiled benchmark (out/bench/*.js, from bench/*.ts) in turn, each in a node process of
 // its own, then prints a summary of the targets from their `BENCH_RESULT {json}` lines (see bench/lib/report.ts).
-// `node bench/run.mjs views-list pull` runs only the benchmarks whose names contain one of the words.
+// `node bench/run.mjs views-list pull` runs only the benchmarks whose names contain one of the words; `--list` names
+// them and runs none. Only top-level files are benchmarks: out/bench/lib and out/bench/in-host hold what they share.
 // Exit code: 1 when a benchmark crashed; a missed target is reported, not an error (timings vary with the machine).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -9,13 +10,18 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'out', 'bench');
-const filters = process.argv.slice(2);
+const listOnly = process.argv.includes('--list');
+const filters = process.argv.slice(2).filter((a) => a !== '--list');
 
 const all = fs.existsSync(outDir) ? fs.readdirSync(outDir).filter((f) => f.endsWith('.js')).sort() : [];
 const chosen = all.filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)));
 if (chosen.length === 0) {
   console.error(all.length ? `bench: no benchmark matches ${filters.join(', ')}; found: ${all.join(', ')}` : `bench: nothing in ${outDir}: compile first (npx tsc -p tsconfig.test.json)`);
   process.exit(2);
+}
+if (listOnly) {
+  for (const f of chosen) console.log(f.replace(/\.js$/, ''));
+  process.exit(0);
 }
 
 function runOne(file) {

@@ -1,12 +1,12 @@
 // Benchmark: a container created, started or deleted by `ctr` in a terminal appears in the views quickly.
 // 50 events (create, start, task delete, container delete, in turn) against a private containerd; the
-// measurement runs inside a real VS Code's extension host (test/e2e/bench-views/events.ts). Target: p50 <= 100 ms,
+// measurement runs inside a real VS Code's extension host (bench/in-host/events.ts). Target: p50 <= 100 ms,
 // p95 <= 250 ms from ctr's exit to the tree provider's change with the new item in getChildren.
 import * as os from 'node:os';
 import { connect } from '../packages/containerd-client/src';
 import { createContainer, runcRootOptions } from '../packages/containerd-client/src/run';
 import { startContainerd } from '../test/harness';
-import type { EventsResult, EventSample } from '../test/e2e/bench-views/results';
+import type { EventsResult, EventSample } from './in-host/results';
 import { importBusybox, removeAll, runcRoot } from './lib/fixtures';
 import { runInHostBench } from './lib/inhost';
 import { loadNote, report, type BenchRow } from './lib/report';

@@ -1,6 +1,6 @@
 // Benchmark: listing 1,000 containers (each with a running task) and 200 images into the views does not stall the
 // extension host. Time from the Refresh command to the Containers, Tasks and Images providers having fired and
-// getChildren + getTreeItem done for every row (inside a real VS Code, test/e2e/bench-views/list.ts), against whole
+// getChildren + getTreeItem done for every row (inside a real VS Code, bench/in-host/list.ts), against whole
 // `ctr containers ls` processes in the same run; 5 runs each, medians. Target: ratio <= 1.0.
 // Knobs: BENCH_CONTAINERS (1000), BENCH_IMAGES (200), BENCH_RUNS (5), BENCH_PROFILE=1 (CPU profile of one more
 // refresh), BENCH_LIST_ADDRESS (reuse a daemon that holds the fixture).
@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { connect, type ContainerdClient } from '../packages/containerd-client/src';
 import { startContainerd, type Daemon } from '../test/harness';
-import type { ListResult, ListRun } from '../test/e2e/bench-views/results';
+import type { ListResult, ListRun } from './in-host/results';
 import { createTaskContainers, importBusybox, importImageVariants, removeAll, runcRoot } from './lib/fixtures';
 import { runInHostBench } from './lib/inhost';
 import { benchArtifactsDir, loadNote, projectRoot, report, type BenchRow } from './lib/report';

@@ -1,4 +1,4 @@
-// Runs one of the in-host view benchmarks (test/e2e/bench-views) in a real VS Code (code-server) through the e2e
+// Runs one of the in-host view benchmarks (bench/in-host/) in a real VS Code (code-server) through the e2e
 // runner and returns the figures it wrote. Its hostLog lines appear on our stdout as it goes.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,7 +10,7 @@ export async function runInHostBench<T>(name: 'events' | 'list', env: Record<str
   const resultFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-views-')), 'result.json');
   try {
     const code = await runInHostSuite({
-      suiteDir: path.join(projectRoot, 'out', 'test', 'e2e', 'bench-views'),
+      suiteDir: path.join(projectRoot, 'out', 'bench', 'in-host'),
       env: { ...env, BENCH_VIEWS: name, BENCH_RESULT_FILE: resultFile },
       artifactsDir: path.join(benchArtifactsDir, `views-${name}`),
       timeoutMs,

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { AlreadyExistsError, ContainerdError, FailedPreconditionError, NotFoundError } from '../../packages/containerd-client/src/errors';
 import { sha256Digest } from '../../packages/containerd-client/src/digest';
 import { writeBlob } from '../../packages/containerd-client/src/images/blobs';
-import { clientEnv, eventually, teardown, type ClientEnv } from './client-setup';
+import { clientEnv, eventually, teardown, type ClientEnv } from '../harness/client-setup';
 
 async function* once(data: Buffer): AsyncGenerator<Buffer> { yield data; }
 

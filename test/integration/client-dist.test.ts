@@ -9,7 +9,7 @@ import { connect } from '../../packages/containerd-client/src';
 import { PERMISSION_FIX } from '../../packages/containerd-client/src/diagnose';
 import { sharedDaemon, startContainerd, type Daemon } from '../harness';
 import { NOBODY, setprivArgs, stageForUser } from '../harness/unprivileged';
-import { uniqueId } from './client-setup';
+import { uniqueId } from '../harness/client-setup';
 
 const execFileP = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../../..');

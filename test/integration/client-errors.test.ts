@@ -9,7 +9,7 @@ import type { ContainerdEvent } from '../../packages/containerd-client/src/event
 import { startExec, startTask, type ProcessHandle } from '../../packages/containerd-client/src/process';
 import { buildProcessSpec } from '../../packages/containerd-client/src/oci/spec';
 import type { Process, Spec } from '../../packages/containerd-client/src/oci/runtime-spec-types';
-import { clientEnv, createContainer, eventually, importTestImage, teardown, type ClientEnv, type ImportedImage } from './client-setup';
+import { clientEnv, createContainer, eventually, importTestImage, teardown, type ClientEnv, type ImportedImage } from '../harness/client-setup';
 
 describe('client: bad input and cancellation', function () {
   let env: ClientEnv;

@@ -8,7 +8,7 @@ import { resolveImage } from '../../packages/containerd-client/src/images/resolv
 import { isUnpacked } from '../../packages/containerd-client/src/images/unpack';
 import { hostPlatform } from '../../packages/containerd-client/src';
 import { buildImage, ctrRunFlags, isAlive, tail } from '../harness';
-import { clientEnv, importTestImage, teardown, type ClientEnv, type ImportedImage } from './client-setup';
+import { clientEnv, importTestImage, teardown, type ClientEnv, type ImportedImage } from '../harness/client-setup';
 
 describe('client: images', function () {
   let env: ClientEnv;

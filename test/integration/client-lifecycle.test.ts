@@ -10,7 +10,7 @@ import { startExec, startTask, type ProcessHandle } from '../../packages/contain
 import { buildProcessSpec } from '../../packages/containerd-client/src/oci/spec';
 import type { Process, Spec } from '../../packages/containerd-client/src/oci/runtime-spec-types';
 import { containerdFlavour } from '../harness/containerd-versions';
-import { clientEnv, createContainer, eventually, importTestImage, readAll, readUntil, teardown, type ClientEnv, type ImportedImage } from './client-setup';
+import { clientEnv, createContainer, eventually, importTestImage, readAll, readUntil, teardown, type ClientEnv, type ImportedImage } from '../harness/client-setup';
 
 describe('client: container lifecycle against a real containerd', function () {
   let env: ClientEnv;

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { connect, type ContainerdClient } from '../../packages/containerd-client/src';
 import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../../packages/containerd-client/src/errors';
 import { sharedDaemon } from '../harness';
-import { importTestImage, uniqueId } from './client-setup';
+import { importTestImage, uniqueId } from '../harness/client-setup';
 
 describe('client: namespaces', function () {
   let client: ContainerdClient;

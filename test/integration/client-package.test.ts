@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { connect } from '@containerd-explorer/client';
 import { sharedDaemon, type Daemon } from '../harness';
-import { uniqueId } from './client-setup';
+import { uniqueId } from '../harness/client-setup';
 
 const execFileP = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../../..');

@@ -8,7 +8,7 @@ import { FailedPreconditionError, NotFoundError } from '../../packages/container
 import { chainIds, sha256Digest } from '../../packages/containerd-client/src/digest';
 import { writeBuffer } from '../../packages/containerd-client/src/images/blobs';
 import type { Mount } from '../../packages/containerd-client/src/types';
-import { clientEnv, importTestImage, teardown, type ClientEnv } from './client-setup';
+import { clientEnv, importTestImage, teardown, type ClientEnv } from '../harness/client-setup';
 
 const option = (m: Mount, name: string): string | undefined => m.options.find((o) => o.startsWith(`${name}=`))?.slice(name.length + 1);
 

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { connect } from '../../packages/containerd-client/src';
 import { startExec, startTask } from '../../packages/containerd-client/src/process';
-import { clientEnv, createContainer, eventually, importTestImage, readAll, teardown, type ClientEnv, type ImportedImage } from './client-setup';
+import { clientEnv, createContainer, eventually, importTestImage, readAll, teardown, type ClientEnv, type ImportedImage } from '../harness/client-setup';
 
 describe('client: task stdio', function () {
   let env: ClientEnv;

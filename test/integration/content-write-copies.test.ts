@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import type { PerformanceEntry } from 'node:perf_hooks';
-import { clientEnv, teardown, type ClientEnv } from './client-setup';
+import { clientEnv, teardown, type ClientEnv } from '../harness/client-setup';
 
 describe('client: content write without copies', function () {
   let env: ClientEnv;

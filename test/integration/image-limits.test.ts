@@ -18,9 +18,9 @@ import { MediaType } from '../../packages/containerd-client/src/oci/media-types'
 import { createTar, encodeTarHeader, TAR_END } from '../../packages/containerd-client/src/oci/tar';
 import { readUserFiles } from '../../packages/containerd-client/src/run';
 import { buildImage, GROUP, PASSWD, sha256, writeOciLayout, type OciImage } from '../harness';
-import { clientEnv, teardown, uniqueId, type ClientEnv } from './client-setup';
-import { assertNothingLeft, storeState } from './pull-setup';
-import { create } from './run-setup';
+import { clientEnv, teardown, uniqueId, type ClientEnv } from '../harness/client-setup';
+import { assertNothingLeft, storeState } from '../harness/pull-setup';
+import { create } from '../harness/run-setup';
 
 const BOMB = 256 << 20;
 const MIB = Buffer.alloc(1 << 20);

@@ -16,8 +16,8 @@ import { pull } from '../../packages/containerd-client/src/pull';
 import {
   buildImage, buildMultiPlatformIndex, ociLayoutTar, pushImage, sha256, sharedRegistry, writeOciLayoutTar, type OciImage, type Registry,
 } from '../harness';
-import { clientEnv, teardown, type ClientEnv } from './client-setup';
-import { assertNothingLeft, runInImage, storeState } from './pull-setup';
+import { clientEnv, teardown, type ClientEnv } from '../harness/client-setup';
+import { assertNothingLeft, runInImage, storeState } from '../harness/pull-setup';
 
 /** What `docker save` writes: <config>.json, <id>/layer.tar (uncompressed), manifest.json, repositories. */
 function dockerArchive(img: OciImage, tags: string[]): Buffer {

@@ -9,8 +9,8 @@ import { InvalidArgumentError } from '../../packages/containerd-client/src/error
 import { tagImage } from '../../packages/containerd-client/src/images/manage';
 import { InvalidReferenceError } from '../../packages/containerd-client/src/registry/errors';
 import { HostRootMountError } from '../../packages/containerd-client/src/run';
-import { clientEnv, importTestImage, teardown, type ClientEnv, type ImportedImage } from './client-setup';
-import { create, rejectsCleanly } from './run-setup';
+import { clientEnv, importTestImage, teardown, type ClientEnv, type ImportedImage } from '../harness/client-setup';
+import { create, rejectsCleanly } from '../harness/run-setup';
 
 describe('client: input validation (tags, env, bind mounts)', function () {
   let env: ClientEnv;

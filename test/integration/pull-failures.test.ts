@@ -8,8 +8,8 @@ import {
 import { buildImage, freePort, pushImage, sharedRegistry, startRegistry, type Registry } from '../harness';
 import { startFaultyRegistry, type FaultyRegistry } from '../harness/faulty-registry';
 import { startTokenServer, type TokenServer } from '../harness/token-server';
-import { clientEnv, teardown, type ClientEnv } from './client-setup';
-import { assertNothingLeft, storeState, type StoreState } from './pull-setup';
+import { clientEnv, teardown, type ClientEnv } from '../harness/client-setup';
+import { assertNothingLeft, storeState, type StoreState } from '../harness/pull-setup';
 
 describe('pull failures (integration)', function () {
   this.timeout(120_000);

@@ -11,8 +11,8 @@ import { ingestRef, pull, type PullProgress } from '../../packages/containerd-cl
 import { RegistryUnreachableError } from '../../packages/containerd-client/src/registry';
 import { buildImage, pushImage, sharedRegistry, startContainerd, type Daemon, type Registry } from '../harness';
 import { startFaultyRegistry, type FaultyRegistry } from '../harness/faulty-registry';
-import { clientEnv, eventually, teardown, type ClientEnv } from './client-setup';
-import { assertNothingLeft, storeState } from './pull-setup';
+import { clientEnv, eventually, teardown, type ClientEnv } from '../harness/client-setup';
+import { assertNothingLeft, storeState } from '../harness/pull-setup';
 
 describe('interrupted pulls (integration)', function () {
   this.timeout(120_000);

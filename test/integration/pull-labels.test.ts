@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import type { ContainerdClient } from '../../packages/containerd-client/src';
 import { pull } from '../../packages/containerd-client/src/pull';
 import { buildImage, buildMultiPlatformIndex, pushImage, sharedRegistry, type Registry } from '../harness';
-import { clientEnv, teardown, type ClientEnv } from './client-setup';
+import { clientEnv, teardown, type ClientEnv } from '../harness/client-setup';
 
 type LabelsByDigest = Record<string, Record<string, string>>;
 

@@ -13,7 +13,7 @@ import type { Logger } from '../../src/session/logger';
 import { nextEvent } from '../../src/base/emitter';
 import { buildImage, pushImage, sharedRegistry, startContainerd, type Daemon } from '../harness';
 import { startFaultyRegistry, type FaultyRegistry } from '../harness/faulty-registry';
-import { eventually } from './client-setup';
+import { eventually } from '../harness/client-setup';
 
 const NS = 'lease-sweep';
 

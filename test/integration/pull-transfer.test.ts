@@ -14,8 +14,8 @@ import {
 } from '../harness';
 import { startFaultyRegistry, type FaultyRegistry } from '../harness/faulty-registry';
 import { startTokenServer, type TokenServer } from '../harness/token-server';
-import { clientEnv, eventually, teardown, type ClientEnv } from './client-setup';
-import { runInImage, storeState, type StoreState } from './pull-setup';
+import { clientEnv, eventually, teardown, type ClientEnv } from '../harness/client-setup';
+import { runInImage, storeState, type StoreState } from '../harness/pull-setup';
 
 describe('pull through containerd\'s Transfer service (integration)', function () {
   this.timeout(120_000);

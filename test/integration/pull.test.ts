@@ -6,8 +6,8 @@ import { MediaType } from '../../packages/containerd-client/src/oci/media-types'
 import { ingestRef, pull, type PullProgress } from '../../packages/containerd-client/src/pull';
 import type { Image } from '../../packages/containerd-client/src/types';
 import { buildImage, buildMultiPlatformIndex, pushImage, sharedRegistry, type OciImage, type Registry } from '../harness';
-import { clientEnv, teardown, type ClientEnv } from './client-setup';
-import { runInImage, storeState } from './pull-setup';
+import { clientEnv, teardown, type ClientEnv } from '../harness/client-setup';
+import { runInImage, storeState } from '../harness/pull-setup';
 
 describe('pull (integration)', function () {
   this.timeout(120_000);

@@ -9,9 +9,9 @@ import { RegistryAuthError, RegistryUnreachableError, staticCredentials } from '
 import type { ChosenPullMethod } from '../../packages/containerd-client/src/transfer';
 import { buildImage, buildMultiPlatformIndex, pushImage, selectedContainerdVersion, sharedRegistry, type Registry } from '../harness';
 import { startTokenServer, type TokenServer } from '../harness/token-server';
-import { clientEnv, importTestImage, teardown, type ClientEnv, type ImportedImage } from './client-setup';
-import { runInImage } from './pull-setup';
-import { registryHasBlob, registryManifest, startCountingProxy, type CountingProxy } from './push-setup';
+import { clientEnv, importTestImage, teardown, type ClientEnv, type ImportedImage } from '../harness/client-setup';
+import { runInImage } from '../harness/pull-setup';
+import { registryHasBlob, registryManifest, startCountingProxy, type CountingProxy } from '../harness/push-setup';
 
 describe('push (integration)', function () {
   this.timeout(180_000);

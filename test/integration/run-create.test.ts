@@ -10,8 +10,8 @@ import { chainId } from '../../packages/containerd-client/src/digest';
 import type { Spec } from '../../packages/containerd-client/src/oci/runtime-spec-types';
 import { joinCommandLine, RunLabels, startContainer } from '../../packages/containerd-client/src/run';
 import { ctrRunFlags, runCtr } from '../harness';
-import { clientEnv, importTestImage, teardown, type ClientEnv, type ImportedImage } from './client-setup';
-import { create, runToEnd } from './run-setup';
+import { clientEnv, importTestImage, teardown, type ClientEnv, type ImportedImage } from '../harness/client-setup';
+import { create, runToEnd } from '../harness/run-setup';
 
 const execFileP = promisify(execFile);
 

@@ -9,8 +9,8 @@ import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotF
 import { isOwnedDir } from '../../packages/containerd-client/src/owned-dir';
 import { execProcess, openShell, readImageFiles, startContainer, stopContainer } from '../../packages/containerd-client/src/run';
 import { buildImage } from '../harness';
-import { clientEnv, importTestImage, teardown, type ClientEnv, type ImportedImage } from './client-setup';
-import { create, inventory, logDir, rejectsCleanly } from './run-setup';
+import { clientEnv, importTestImage, teardown, type ClientEnv, type ImportedImage } from '../harness/client-setup';
+import { create, inventory, logDir, rejectsCleanly } from '../harness/run-setup';
 
 describe('run: bad input fails clearly and leaves nothing half-made', function () {
   let env: ClientEnv;

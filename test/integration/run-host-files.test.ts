@@ -10,8 +10,8 @@ import { FailedPreconditionError, InvalidArgumentError } from '../../packages/co
 import { AttachedIO, fifoTaskIO, type FifoSet } from '../../packages/containerd-client/src/fifo';
 import { startExec } from '../../packages/containerd-client/src/process';
 import { deleteTask, execProcess, findLogSource, RunLabels, startContainer, stopContainer } from '../../packages/containerd-client/src/run';
-import { clientEnv, eventually, importTestImage, teardown, type ClientEnv, type ImportedImage } from './client-setup';
-import { create, logDir, rejectsCleanly } from './run-setup';
+import { clientEnv, eventually, importTestImage, teardown, type ClientEnv, type ImportedImage } from '../harness/client-setup';
+import { create, logDir, rejectsCleanly } from '../harness/run-setup';
 
 describe('run: host files (logs, FIFO dirs, exec ids) under hostile input', function () {
   let env: ClientEnv;

@@ -8,8 +8,8 @@ import { connect, NotFoundError } from '../../packages/containerd-client/src';
 import {
   attachTask, deleteTask, execProcess, findLogSource, LogFollower, openShell, restartContainer, startContainer, stopContainer,
 } from '../../packages/containerd-client/src/run';
-import { clientEnv, eventually, importTestImage, readAll, readUntil, teardown, type ClientEnv, type ImportedImage } from './client-setup';
-import { create, inventory, logDir } from './run-setup';
+import { clientEnv, eventually, importTestImage, readAll, readUntil, teardown, type ClientEnv, type ImportedImage } from '../harness/client-setup';
+import { create, inventory, logDir } from '../harness/run-setup';
 
 describe('run: start, stop, logs, attach, exec', function () {
   let env: ClientEnv;

@@ -10,9 +10,9 @@ import { startContainer } from '../../packages/containerd-client/src/run';
 import {
   abortIngest, daemonDiskUsage, deleteLease, listBlobs, listIngests, listLeases, listSnapshots, namespaceDiskUsage,
 } from '../../packages/containerd-client/src/storage';
-import { importTestImage, type ClientEnv, type ImportedImage } from './client-setup';
-import { create } from './run-setup';
-import { abandonIngest, diskUsage, heldBytes, privateEnv, stopPrivate } from './storage-setup';
+import { importTestImage, type ClientEnv, type ImportedImage } from '../harness/client-setup';
+import { create } from '../harness/run-setup';
+import { abandonIngest, diskUsage, heldBytes, privateEnv, stopPrivate } from '../harness/storage-setup';
 
 describe('storage: disk usage and listings', function () {
   let env: ClientEnv;

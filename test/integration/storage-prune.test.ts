@@ -10,9 +10,9 @@ import { writeBuffer } from '../../packages/containerd-client/src/images/blobs';
 import { LEASE_OWNER_LABEL, leaseOwnerLabels } from '../../packages/containerd-client/src/pull/pull-leases';
 import { startContainer } from '../../packages/containerd-client/src/run';
 import { executePrune, planPrune, type PrunePlan } from '../../packages/containerd-client/src/storage';
-import { importTestImage, type ClientEnv, type ImportedImage } from './client-setup';
-import { create } from './run-setup';
-import { abandonIngest, heldBytes, privateEnv, stopPrivate } from './storage-setup';
+import { importTestImage, type ClientEnv, type ImportedImage } from '../harness/client-setup';
+import { create } from '../harness/run-setup';
+import { abandonIngest, heldBytes, privateEnv, stopPrivate } from '../harness/storage-setup';
 
 describe('storage: prune', function () {
   let env: ClientEnv;

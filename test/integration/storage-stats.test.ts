@@ -6,8 +6,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { startContainer } from '../../packages/containerd-client/src/run';
 import { parseNetDev, sampleStats, type StatsSample } from '../../packages/containerd-client/src/storage';
-import { clientEnv, importTestImage, teardown, type ClientEnv } from './client-setup';
-import { create } from './run-setup';
+import { clientEnv, importTestImage, teardown, type ClientEnv } from '../harness/client-setup';
+import { create } from '../harness/run-setup';
 
 describe('storage: stats sampler', function () {
   let env: ClientEnv;

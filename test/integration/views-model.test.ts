@@ -13,7 +13,7 @@ import { ExplorerModel } from '../../src/views/model/explorer-model';
 import type { ModelChange } from '../../src/views/model/types';
 import { ctrRunFlags, startContainerd, startFakeSocket, type Daemon } from '../harness';
 import { bundled, runJsonProbe, stageForUser } from '../harness/unprivileged';
-import { importTestImage, type ImportedImage } from './client-setup';
+import { importTestImage, type ImportedImage } from '../harness/client-setup';
 
 const NS = 'views-model';
 const IMAGE = 'test/busybox:views';

@@ -4,9 +4,9 @@
 // The event loop's delay during our refresh says whether the extension host stalled.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import type { ExplorerApi } from '../../../src/extension';
-import type { ExplorerTreeProvider } from '../../../src/views/tree/base-provider';
-import { hostLog } from '../runner/host-log';
+import type { ExplorerApi } from '../../src/extension';
+import type { ExplorerTreeProvider } from '../../src/views/tree/base-provider';
+import { hostLog } from '../../test/e2e/runner/host-log';
 import { ctrOk } from './host';
 import { profiled } from './profile';
 import type { ListResult, ListRun } from './results';

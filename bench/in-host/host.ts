@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import type { ExplorerApi } from '../../../src/extension';
+import type { ExplorerApi } from '../../src/extension';
 
 export const EXTENSION_ID = 'containerd-explorer.containerd-explorer';
 

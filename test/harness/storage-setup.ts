@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { connect, type ContainerdClient } from '../../packages/containerd-client/src';
 import { sha256Digest } from '../../packages/containerd-client/src/digest';
-import { startContainerd } from '../harness';
+import { startContainerd } from './containerd';
 import { eventually, teardown, uniqueId, type ClientEnv } from './client-setup';
 
 export async function privateEnv(name: string): Promise<ClientEnv> {

@@ -3,7 +3,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MANIFEST_ACCEPT } from '../../packages/containerd-client/src/registry';
-import { proxyRequest } from '../harness/token-server';
+import { proxyRequest } from './token-server';
 
 export interface SeenRequest { method: string; path: string }
 

@@ -5,7 +5,7 @@ import type { ContainerdClient } from '../../packages/containerd-client/src';
 import { resolveImage } from '../../packages/containerd-client/src/images/resolve';
 import { startTask } from '../../packages/containerd-client/src/process';
 import type { Image } from '../../packages/containerd-client/src/types';
-import type { OciImage } from '../harness';
+import type { OciImage } from './image-builder';
 import { createContainer, readAll, uniqueId, type ClientEnv } from './client-setup';
 
 export interface StoreState {

@@ -2,12 +2,12 @@
 // against a private containerd) shows in the views quickly. Each sample is the time from ctr exiting to the tree
 // provider firing the change after which its getChildren has (or no longer has) the item.
 import { performance } from 'node:perf_hooks';
-import type { ContainerdEvent } from '../../../packages/containerd-client/src';
-import type { ExplorerApi } from '../../../src/extension';
-import { COALESCE_MS } from '../../../src/views/model/explorer-model';
-import type { ExplorerTreeProvider } from '../../../src/views/tree/base-provider';
-import type { ExplorerNode } from '../../../src/views/model/nodes';
-import { hostLog } from '../runner/host-log';
+import type { ContainerdEvent } from '../../packages/containerd-client/src';
+import type { ExplorerApi } from '../../src/extension';
+import { COALESCE_MS } from '../../src/views/model/explorer-model';
+import type { ExplorerTreeProvider } from '../../src/views/tree/base-provider';
+import type { ExplorerNode } from '../../src/views/model/nodes';
+import { hostLog } from '../../test/e2e/runner/host-log';
 import { ctrOk, env } from './host';
 import type { EventKind, EventSample, EventsResult } from './results';
 

@@ -1,7 +1,7 @@
 // extensionTestsPath of the views benchmarks (launched by bench/views-events.js and bench/views-list.js through
 // the in-host runner): runs the benchmark named by $BENCH_VIEWS and writes its figures to $BENCH_RESULT_FILE.
 import * as fs from 'node:fs';
-import { hostLog } from '../runner/host-log';
+import { hostLog } from '../../test/e2e/runner/host-log';
 import { benchEvents } from './events';
 import { env, explorer } from './host';
 import { benchList } from './list';

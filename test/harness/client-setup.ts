@@ -11,7 +11,9 @@ import { importImage, mapSource } from '../../packages/containerd-client/src/ima
 import { resolveImage, type ResolvedImage } from '../../packages/containerd-client/src/images/resolve';
 import { buildContainerSpec } from '../../packages/containerd-client/src/oci/spec';
 import type { Image } from '../../packages/containerd-client/src/types';
-import { buildImage, GROUP, PASSWD, sharedDaemon, type Daemon, type ImageSpec, type OciImage } from '../harness';
+import type { Daemon } from './containerd';
+import { buildImage, GROUP, PASSWD, type ImageSpec, type OciImage } from './image-builder';
+import { sharedDaemon } from './shared';
 
 export interface ClientEnv {
   daemon: Daemon;
