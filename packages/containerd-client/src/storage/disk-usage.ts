@@ -3,7 +3,8 @@
 // snapshot totals, and what a default prune would reclaim.
 import type { ContainerdClient } from '../client';
 import type { CallOptions } from '../call-options';
-import { imageUsers, isLive, snapshotNode, takeInventory, type Inventory } from './inventory';
+import { taskState } from '../task-state';
+import { imageUsers, snapshotNode, takeInventory, type Inventory } from './inventory';
 import { measureSnapshots } from './listings';
 import { containerNaming } from './naming';
 import { planPruneOf, type PruneKind, type PruneOptions } from './prune-plan';
@@ -123,7 +124,7 @@ function containerUsage(inv: Inventory, usage: ReadonlyMap<string, { size: numbe
     const u = c.snapshotKey ? usage.get(`${c.snapshotter}/${c.snapshotKey}`) : undefined;
     return {
       id: c.id, displayName: containerNaming(c.id, c.labels).displayName, snapshotter: c.snapshotter, snapshotKey: c.snapshotKey,
-      writableBytes: u?.size ?? 0, inodes: u?.inodes ?? 0, running: isLive(inv.tasks.get(c.id)),
+      writableBytes: u?.size ?? 0, inodes: u?.inodes ?? 0, running: taskState(inv.tasks.get(c.id)).live,
     };
   }).sort((a, b) => b.writableBytes - a.writableBytes || a.id.localeCompare(b.id));
 }

@@ -72,11 +72,6 @@ export async function takeInventory(client: ContainerdClient, opts: CallOptions 
 /** What is left out of the roots when asking "what if these went". */
 export interface Removal { containers?: ReadonlySet<string>; images?: ReadonlySet<string>; leases?: ReadonlySet<string> }
 
-/** A task in one of these states has a process: its container, snapshot and image are in use. */
-export function isLive(task: TaskProcess | undefined): boolean {
-  return !!task && task.status !== 'stopped' && task.status !== 'unknown';
-}
-
 function labelRefs(labels: Record<string, string>, defaultSnapshotter?: string): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(labels)) {

@@ -2,11 +2,12 @@
 // since the plan, an image a new container uses, a lease renewed, an ingest written to, a blob referenced again are
 // skipped), each gets its own result, and one synchronous collection at the end frees what the removals released.
 import type { ContainerdClient } from '../client';
+import { taskState } from '../task-state';
 import { NotFoundError } from '../errors';
 import type { CallOptions } from '../call-options';
 import { LEASE_OWNER_LABEL, staleReason } from '../pull/pull-leases';
 import type { Container } from '../types';
-import { containerUsesImage, contentNode, isLive, listSnapshotRecords, reachable, snapshotNode, takeInventory, type Inventory } from './inventory';
+import { containerUsesImage, contentNode, listSnapshotRecords, reachable, snapshotNode, takeInventory, type Inventory } from './inventory';
 import { abortIngest } from './listings';
 import type { PruneItem, PrunePlan } from './prune-plan';
 
@@ -34,7 +35,7 @@ async function pruneContainer(client: ContainerdClient, item: PruneItem, opts: C
   let container: Container;
   try { container = await client.containers.get(item.id, opts); } catch (e) { if (e instanceof NotFoundError) return { item, status: 'gone' }; throw e; }
   const task = await client.tasks.get(item.id, '', opts).catch((e: unknown) => { if (e instanceof NotFoundError) return undefined; throw e; });
-  if (isLive(task)) return { item, status: 'skipped', reason: `its task is ${task?.status} again (pid ${task?.pid})` };
+  if (taskState(task).live) return { item, status: 'skipped', reason: `its task is ${task?.status} again (pid ${task?.pid})` };
   if (task) await gone(() => client.tasks.delete(item.id, opts));
   // ContainersService.delete refuses while a task exists, so a start that slipped in after the check stops it here.
   if (await gone(() => client.containers.delete(item.id, opts))) return { item, status: 'gone' };

@@ -3,8 +3,9 @@
 // by replaying containerd's collector over an inventory. Nothing is removed here; see prune-execute.ts.
 import type { ContainerdClient } from '../client';
 import type { CallOptions } from '../call-options';
+import { taskState } from '../task-state';
 import { LEASE_OWNER_LABEL, staleReason } from '../pull/pull-leases';
-import { imageUsers, isLive, reachable, takeInventory, unreachable, type Inventory, type Removal } from './inventory';
+import { imageUsers, reachable, takeInventory, unreachable, type Inventory, type Removal } from './inventory';
 import { measureSnapshots } from './listings';
 
 export type PruneKind = 'container' | 'image' | 'lease' | 'ingest' | 'snapshot' | 'content';
@@ -104,7 +105,7 @@ export async function planPruneOf(client: ContainerdClient, inv: Inventory, opti
   if (opts.containers) {
     for (const c of inv.containers) {
       const task = inv.tasks.get(c.id);
-      if (isLive(task)) continue;
+      if (taskState(task).live) continue;
       removal.containers.add(c.id);
       pending.push({ kind: 'container', id: c.id, ...(c.snapshotKey ? { snapshotter: c.snapshotter } : {}), reason: task ? 'its task has stopped' : 'it has no task' });
     }

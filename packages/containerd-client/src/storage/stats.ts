@@ -15,11 +15,11 @@ export interface StatsCounters {
   network?: { rxBytes: number; txBytes: number; source: 'metrics' | 'proc' };
 }
 
-export type TaskState = 'running' | 'paused' | 'stopped';
+export type SampleState = 'running' | 'paused' | 'stopped';
 
 export interface StatsSample {
   containerId: string;
-  state: TaskState;
+  state: SampleState;
   time: Date;
   cgroup: TaskMetrics['cgroup'];
   /** CPU time over wall time since the previous sample, in % of one core (200 = two cores busy). */
@@ -105,7 +105,7 @@ const perSec = (cur: number, prev: number | undefined, seconds: number): number 
  * Memory follows docker: v1 usage - total_inactive_file, v2 memory.current - inactive_file (page cache the kernel
  * reclaims first does not count), never below zero.
  */
-export function sampleOf(cur: StatsCounters, prev: StatsCounters | undefined, state: TaskState, host: { cpus: number; memoryBytes: number }): StatsSample {
+export function sampleOf(cur: StatsCounters, prev: StatsCounters | undefined, state: SampleState, host: { cpus: number; memoryBytes: number }): StatsSample {
   const seconds = prev ? (cur.timeMs - prev.timeMs) / 1000 : 0;
   const s: StatsSample = { containerId: cur.containerId, state, time: new Date(cur.timeMs), cgroup: cur.cgroup };
   if (cur.cpuNs !== undefined && prev?.cpuNs !== undefined && seconds > 0) {
