@@ -51,6 +51,17 @@ export default tseslint.config(
   // extension.ts. Each fence lists what its layer must not import; all of them reach the client only by its name.
   ...fences(),
   {
+    // Commands reach the window only through their Host, so a scripted host can drive every one of them in tests.
+    files: ['src/commands/**/*.ts'],
+    ignores: ['src/commands/shared/host.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', ...[
+        "MemberExpression[object.name='vscode'][property.name=/^(window|env)$/]",
+        "ImportDeclaration[source.value='vscode'] ImportSpecifier[imported.name=/^(window|env)$/]",
+      ].map((selector) => ({ selector, message: 'Commands reach the VS Code window only through deps.host(): vscode.window and vscode.env stay in src/commands/shared/host.ts.' }))],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', AbortController: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -5,10 +5,11 @@ import { UnavailableError } from '@containerd-explorer/client';
 import { registerAllCommands } from './commands';
 import type { CommandDeps } from './commands/shared/command-deps';
 import { ReadOnlyDocuments, SCHEME } from './views/documents/read-only-documents';
-import { vscodePrompter, type Prompter } from './commands/shared/prompter';
+import { VscodeHost, type Host } from './commands/shared/host';
 import { ActiveNamespace } from './session/active-namespace';
 import { resolveAddress } from './session/address-source';
 import { ConnectionManager } from './session/connection-manager';
+import { containerdConnect } from './session/containerd-connect';
 import { EventHub } from './session/event-hub';
 import { Session } from './session/session';
 import { ExplorerModel } from './views/model/explorer-model';
@@ -26,8 +27,10 @@ export interface ExplorerApi {
   views: ExplorerViews;
   daemon: DaemonView;
   documents: ReadOnlyDocuments;
-  /** Replaces the dialogs and pickers commands use (tests); undefined restores VS Code's own. */
-  setPrompter(p: Prompter | undefined): void;
+  /** The host commands use now (VS Code's window unless a test replaced it). */
+  host(): Host;
+  /** Replaces the window commands talk to (tests); undefined restores VS Code's own. */
+  setHost(h: Host | undefined): void;
 }
 
 export function activate(context: vscode.ExtensionContext): ExplorerApi | undefined {
@@ -44,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): ExplorerApi | undefi
 
 function compose(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): ExplorerApi {
   const setting = (): string | undefined => vscode.workspace.getConfiguration('containerd').get<string>('address');
-  const connection = new ConnectionManager({ resolveAddress: () => resolveAddress(setting()), log });
+  const connection = new ConnectionManager({ ...containerdConnect(log), resolveAddress: () => resolveAddress(setting()), log });
   const model = new ExplorerModel({
     client: () => connection.client,
     failed: (e, what, client) => {
@@ -62,7 +65,8 @@ function compose(context: vscode.ExtensionContext, log: vscode.LogOutputChannel)
   const views = new ExplorerViews({ connection, model, active, hub });
   const daemon = createDaemonView(connection, log);
   const documents = new ReadOnlyDocuments();
-  let prompter: Prompter = vscodePrompter;
+  const windowHost = new VscodeHost(documents);
+  let host: Host = windowHost;
   context.subscriptions.push(session, model, active, views, daemon, documents, ...registerWalkthrough(hub),
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, documents),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -70,11 +74,12 @@ function compose(context: vscode.ExtensionContext, log: vscode.LogOutputChannel)
       if (e.affectsConfiguration('containerd.namespace')) active.settingChanged();
     }));
 
-  const deps: CommandDeps = { context, session, connection, model, hub, active, log, prompts: () => prompter };
+  const deps: CommandDeps = { context, session, connection, model, hub, active, log, host: () => host };
   context.subscriptions.push(...registerAllCommands(deps, documents));
   return {
     session, connection, model, hub, active, views, daemon, documents,
-    setPrompter: (p) => { prompter = p ?? vscodePrompter; },
+    host: () => host,
+    setHost: (h) => { host = h ?? windowHost; },
   };
 }
 

@@ -13,7 +13,8 @@ export class TerminalManager implements vscode.Disposable {
   private readonly entries = new Map<vscode.Terminal, Entry>();
   private readonly sub: vscode.Disposable;
 
-  constructor() {
+  /** `create` opens the terminal (the commands' host); the default is VS Code's window. */
+  constructor(private readonly create: (options: vscode.ExtensionTerminalOptions) => vscode.Terminal = (o) => vscode.window.createTerminal(o)) {
     this.sub = vscode.window.onDidCloseTerminal((t) => this.entries.delete(t));
   }
 
@@ -27,7 +28,7 @@ export class TerminalManager implements vscode.Disposable {
   open(base: string, key: string, pty: vscode.Pseudoterminal & Closeable, icon = 'terminal'): OpenTerminal {
     const name = this.uniqueName(base);
     // Transient: after a reload there is no process behind it to reconnect to.
-    const terminal = vscode.window.createTerminal({ name, pty, iconPath: new vscode.ThemeIcon(icon), isTransient: true });
+    const terminal = this.create({ name, pty, iconPath: new vscode.ThemeIcon(icon), isTransient: true });
     this.entries.set(terminal, { key, name, pty });
     terminal.show();
     return { terminal, name };

@@ -9,7 +9,7 @@ const ROOT = path.resolve(__dirname, '../../..');
 async function fenceMessages(file: string, code: string): Promise<string[]> {
   const eslint = new ESLint({ cwd: ROOT });
   const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, file) });
-  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-syntax').map((m) => m.message);
 }
 
 describe('layer fences (ESLint)', function () {
@@ -28,6 +28,9 @@ describe('layer fences (ESLint)', function () {
     ['src/terminals/x.ts', "import { a } from '../views/model/format';\nvoid a;", /Terminals never import views or commands/],
     ['src/views/model/x.ts', "import { a } from '../../../packages/containerd-client/src/run';\nvoid a;", /only through its entry point/],
     ['src/commands/x.ts', "import { a } from '@containerd-explorer/client/dist/index.js';\nvoid a;", /only through its entry point/],
+    ['src/commands/images/x.ts', "import * as vscode from 'vscode';\nvoid vscode.window.showInformationMessage('hi');", /only through deps.host\(\)/],
+    ['src/commands/shared/x.ts', "import * as vscode from 'vscode';\nvoid vscode.env.clipboard.writeText('hi');", /only through deps.host\(\)/],
+    ['src/commands/x.ts', "import { window } from 'vscode';\nvoid window;", /only through deps.host\(\)/],
   ];
   for (const [file, code, expected] of violations) {
     it(`refuses in ${file}: ${code.split('\n')[0]}`, async () => {
@@ -39,6 +42,8 @@ describe('layer fences (ESLint)', function () {
   const allowed: [string, string][] = [
     ['src/commands/images/x.ts', "import { a } from '../../views/model/describe';\nimport { b } from '../../session/session';\nimport { c } from '@containerd-explorer/client';\nvoid a; void b; void c;"],
     ['src/views/tree/x.ts', "import { a } from '../../session/connection-manager';\nimport { b } from '../../base/emitter';\nvoid a; void b;"],
+    ['src/commands/shared/host.ts', "import * as vscode from 'vscode';\nvoid vscode.window.showInformationMessage('hi');"],
+    ['src/commands/images/x.ts', "import * as vscode from 'vscode';\nvoid vscode.workspace.getConfiguration('containerd');"],
     ['src/session/x.ts', "import { a } from '../base/lifecycle';\nimport { b } from '@containerd-explorer/client';\nvoid a; void b;"],
   ];
   for (const [file, code] of allowed) {

@@ -34,7 +34,7 @@ export * as registry from './registry';
 export * as oci from './oci/exports';
 export {
   pull, ingestRef, DEFAULT_PULL_CONCURRENCY,
-  type PullOptions, type PullProgress, type PullPhase, type BlobProgress, type BlobState, type UnpackState, type PlatformChoice,
+  type PullOptions, type PullProgress, type PullPhase, type BlobProgress, type BlobState, type UnpackState, type PlatformChoice, type ResolvedTarget,
 } from './pull';
 export { choosePullMethod, pullMethodFor, transferPull, transferSupport, type ChosenPullMethod, type PullMethod, type TransferSupport } from './transfer';
 export { capabilitiesOf, daemonCapabilities, pluginReason, pluginStatus, type DaemonCapabilities, type PluginStatus } from './capabilities';

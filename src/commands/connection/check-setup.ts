@@ -31,7 +31,7 @@ export function registerCheckSetupCommand(deps: CommandDeps, docs: ReadOnlyDocum
   });
   return [
     registerCommand(deps, 'containerd.checkSetup', async () => {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Checking containerd setup…' }, () => docs.show(CHECK_SETUP_DOCUMENT));
+      await deps.host().withProgress({ title: 'Checking containerd setup…' }, () => deps.host().showDocument(CHECK_SETUP_DOCUMENT));
       return last;
     }),
   ];

@@ -5,7 +5,7 @@ import { WELL_KNOWN_SOCKETS } from '@containerd-explorer/client';
 import { permissionFix } from '../../session/permission-fix';
 import { registerCommand, type CommandDeps } from '../shared/command-deps';
 import type { ReadOnlyDocuments } from '../../views/documents/read-only-documents';
-import { Cancelled } from '../shared/prompter';
+import { Cancelled } from '../shared/host';
 
 function isSocket(p: string): boolean {
   try { return fs.statSync(p).isSocket(); } catch { return false; }
@@ -23,11 +23,11 @@ async function selectSocket(deps: CommandDeps): Promise<string | undefined> {
   }));
   if (process.env.CONTAINERD_ADDRESS) items.unshift({ label: `$(symbol-variable) ${process.env.CONTAINERD_ADDRESS}`, description: 'CONTAINERD_ADDRESS', path: process.env.CONTAINERD_ADDRESS });
   items.push({ label: '$(edit) Enter a socket path…', action: 'enter' }, { label: '$(search) Discover automatically', description: 'clears containerd.address', action: 'auto' });
-  const chosen = (await deps.prompts().pick(items, { title: 'containerd socket for this machine' }))?.[0];
+  const chosen = (await deps.host().pick(items, { title: 'containerd socket for this machine' }))?.[0];
   if (!chosen) throw new Cancelled();
   let value: string | undefined = chosen.path;
   if (chosen.action === 'enter') {
-    value = await deps.prompts().input({
+    value = await deps.host().input({
       title: 'containerd socket path', value: current || '/run/containerd/containerd.sock', prompt: 'Absolute path of containerd\'s unix socket (unix:// prefix allowed)',
       validateInput: (v) => (v.replace(/^unix:\/\//, '').startsWith('/') ? undefined : 'Enter an absolute path'),
     });
@@ -66,12 +66,12 @@ export function registerConnectionCommands(deps: CommandDeps, docs: ReadOnlyDocu
     }),
     registerCommand(deps, 'containerd.selectSocket', () => selectSocket(deps)),
     registerCommand(deps, 'containerd.openSettings', () => vscode.commands.executeCommand('workbench.action.openSettings', 'containerd.')),
-    registerCommand(deps, 'containerd.showPermissionFix', () => docs.show({ namespace: 'connection', kind: 'fix', name: 'socket-permission', ext: 'md' })),
+    registerCommand(deps, 'containerd.showPermissionFix', () => deps.host().showDocument({ namespace: 'connection', kind: 'fix', name: 'socket-permission', ext: 'md' })),
     registerCommand(deps, 'containerd.showLog', () => deps.log.show()),
     registerCommand(deps, 'containerd.copyText', async (text: unknown) => {
       if (typeof text !== 'string') return;
-      await vscode.env.clipboard.writeText(text);
-      deps.prompts().info(`Copied: ${text}`);
+      await deps.host().writeClipboard(text);
+      deps.host().info(`Copied: ${text}`);
     }),
   ];
 }

@@ -1,6 +1,6 @@
 // The run commands: Create Container…, Start, Stop, Restart, Open Shell, Exec…, Show Logs, Attach Terminal.
 // Handlers return what they did (container ids, terminal names, exit codes) so tests can check it.
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { TerminalManager } from '../../terminals/terminal-manager';
 import { registerCommand, type CommandDeps } from '../shared/command-deps';
 import { createContainerCommand } from './create-container';
@@ -18,8 +18,9 @@ function scriptedExec(v: unknown): { args: string[]; tty: boolean; execId?: stri
 }
 
 export function registerRunCommands(deps: CommandDeps): vscode.Disposable[] {
-  const terminals = new TerminalManager();
-  const execOutput = vscode.window.createOutputChannel('Containerd Exec');
+  // Terminals and the exec channel come from the host in use when they are opened (tests record them).
+  const terminals = new TerminalManager((options) => deps.host().createTerminal(options));
+  const execOutput = deps.host().createOutputChannel('Containerd Exec');
   const run: RunContext = { deps, terminals, execOutput };
   // A task deleted elsewhere (ctr, the Tasks view) may leave FIFO dirs of ours behind: sweep them.
   const sweeper = deps.hub.onDidReceiveEvent((ev) => {

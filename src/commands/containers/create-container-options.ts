@@ -7,7 +7,7 @@ import {
   containerdSocketPath, DEFAULT_RUNTIME, envEntryProblem, identifierProblem, InvalidArgumentError, joinCommandLine, parseEnvList, parseLabelList,
   resolveBindMount, resolveBindMounts, resolveMountSource, type BindMount, type oci,
 } from '@containerd-explorer/client';
-import { Cancelled, type Prompter } from '../shared/prompter';
+import { Cancelled, type Host } from '../shared/host';
 
 export interface OptionalSettings {
   env: string[];
@@ -71,7 +71,7 @@ function describe(s: OptionalSettings, d: ImageDefaults): Item[] {
   ];
 }
 
-async function editMounts(p: Prompter, s: OptionalSettings): Promise<void> {
+async function editMounts(p: Host, s: OptionalSettings): Promise<void> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   type MountItem = vscode.QuickPickItem & { source?: string; clear?: boolean };
   const items: MountItem[] = [
@@ -104,7 +104,7 @@ async function editMounts(p: Prompter, s: OptionalSettings): Promise<void> {
  * Loops until the user picks Create or Create and Start (returns whether to start); Escape cancels the wizard.
  * `userProblem` checks a user against the image's /etc/passwd and /etc/group.
  */
-export async function editOptions(p: Prompter, s: OptionalSettings, d: ImageDefaults, title: string, userProblem: (u: string) => Promise<string | undefined>): Promise<boolean> {
+export async function editOptions(p: Host, s: OptionalSettings, d: ImageDefaults, title: string, userProblem: (u: string) => Promise<string | undefined>): Promise<boolean> {
   for (;;) {
     const chosen = (await p.pick(describe(s, d), { title, placeHolder: 'Create, or pick a setting to change it' }))?.[0];
     if (!chosen) throw new Cancelled();
@@ -154,7 +154,7 @@ export async function editOptions(p: Prompter, s: OptionalSettings, d: ImageDefa
  * to go on (declining cancels the wizard: nothing is made). Returns the mounts with their resolved sources (what
  * was confirmed is what createContainer checks again) and whether the host's root was allowed.
  */
-export async function confirmMounts(p: Prompter, mounts: readonly BindMount[], id: string, address: string): Promise<{ mounts: BindMount[]; allowHostRoot: boolean }> {
+export async function confirmMounts(p: Host, mounts: readonly BindMount[], id: string, address: string): Promise<{ mounts: BindMount[]; allowHostRoot: boolean }> {
   const resolved = resolveBindMounts(mounts, { allowHostRoot: true, sensitive: [containerdSocketPath(address)] });
   const risky = resolved.filter((m) => m.warning);
   const root = risky.find((m) => m.hostRoot);

@@ -11,7 +11,7 @@ import { isNode } from '../../views/model/nodes';
 import { listed } from '../shared/command-deps';
 import { confirmMounts, editOptions, imageDefaults, type OptionalSettings } from './create-container-options';
 import { pickImages } from '../shared/pickers';
-import { Cancelled } from '../shared/prompter';
+import { Cancelled } from '../shared/host';
 import { defaultLogPath, type RunContext } from './run-context';
 
 /** `registry.local/team/redis:7` → `redis`, then `redis-2`… if taken. */
@@ -29,7 +29,7 @@ async function snapshotTaken(client: ContainerdClient, key: string): Promise<boo
 interface Answers { id: string; snapshotName: string; args?: string[]; tty: boolean; settings: OptionalSettings; start: boolean }
 
 async function ask(run: RunContext, client: ContainerdClient, model: NamespaceModel, imageName: string, image: ResolvedImage): Promise<Answers> {
-  const p = run.deps.prompts();
+  const p = run.deps.host();
   const title = (step: string): string => `Create container from ${imageName}: ${step}`;
   const id = (await p.input({
     title: title('container id'), value: suggestId(imageName, (x) => model.containers.has(x)),
@@ -88,7 +88,7 @@ export async function createContainerCommand(run: RunContext, arg: unknown, star
   }
   const a = await ask(run, client, model, node.name, image);
   const s = a.settings;
-  const binds = await confirmMounts(run.deps.prompts(), s.mounts, a.id, client.address);
+  const binds = await confirmMounts(run.deps.host(), s.mounts, a.id, client.address);
   const runcRoot = vscode.workspace.getConfiguration('containerd').get<string>('runcRoot', '').trim();
   await createContainer(client, {
     runtimeOptions: runcRoot && isRuncRuntime(s.runtime) ? runcRootOptions(runcRoot) : undefined,
@@ -98,6 +98,6 @@ export async function createContainerCommand(run: RunContext, arg: unknown, star
   });
   run.deps.log.info(`Created container ${a.id} from ${node.name} on snapshot ${a.snapshotName} (namespace ${node.namespace})`);
   if (a.start) return { id: a.id, started: await startIt(node.namespace, a.id) };
-  run.deps.prompts().info(`Created container ${a.id} (snapshot ${a.snapshotName}). Start it from the Containers view.`);
+  run.deps.host().info(`Created container ${a.id} (snapshot ${a.snapshotName}). Start it from the Containers view.`);
   return { id: a.id };
 }

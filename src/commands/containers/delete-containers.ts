@@ -1,12 +1,12 @@
 // Container commands: Delete (multi-select; the client's deleteContainer kills a live task first, deletes it with its
 // FIFOs, then the record and its snapshot).
 // Inspect is in inspect.ts; create/start/stop/exec/logs come from the run commands (run-commands.ts).
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { deleteContainer, taskState } from '@containerd-explorer/client';
 import type { ContainerNode } from '../../views/model/nodes';
 import { listed, plural, registerCommand, selected, type CommandDeps } from '../shared/command-deps';
 import { pickContainers } from '../shared/pickers';
-import { Cancelled } from '../shared/prompter';
+import { Cancelled } from '../shared/host';
 
 async function deleteContainers(deps: CommandDeps, arg: unknown, all: unknown): Promise<string[]> {
   const nodes = selected<ContainerNode>('container', arg, all) ?? await pickContainers(deps, 'Delete containers', true);
@@ -19,10 +19,10 @@ async function deleteContainers(deps: CommandDeps, arg: unknown, all: unknown): 
     live.length ? `${live.map((n) => n.id).join(', ')} ${live.length === 1 ? 'has a task' : 'have tasks'} still running: ${live.length === 1 ? 'it is' : 'they are'} killed (SIGKILL) first.` : '',
     'The container\'s snapshot (its writable filesystem) is deleted too.',
   ].filter(Boolean).join('\n\n');
-  if (!(await deps.prompts().confirm(`Delete ${what}?`, { detail, action: live.length ? 'Kill and Delete' : 'Delete' }))) throw new Cancelled();
+  if (!(await deps.host().confirm(`Delete ${what}?`, { detail, action: live.length ? 'Kill and Delete' : 'Delete' }))) throw new Cancelled();
   const done: string[] = [];
   const failed: string[] = [];
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deleting ${what}` }, async (progress) => {
+  await deps.host().withProgress({ title: `Deleting ${what}` }, async (progress) => {
     for (const n of nodes) {
       progress.report({ message: n.id });
       try {
@@ -33,7 +33,7 @@ async function deleteContainers(deps: CommandDeps, arg: unknown, all: unknown): 
       }
     }
   });
-  if (failed.length) deps.prompts().error(`Could not delete ${plural(failed.length, 'container')}: ${failed.join('; ')}`);
+  if (failed.length) deps.host().error(`Could not delete ${plural(failed.length, 'container')}: ${failed.join('; ')}`);
   return done;
 }
 

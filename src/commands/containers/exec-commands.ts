@@ -6,7 +6,7 @@ import { attachTask, execProcess, joinCommandLine, newExecId, openShell, splitCo
 import { ProcessPty } from '../../terminals/process-pty';
 import { attachedSession, execSession } from '../../terminals/sessions';
 import { clientFor } from '../shared/command-deps';
-import { Cancelled } from '../shared/prompter';
+import { Cancelled } from '../shared/host';
 import { fifoDir, isRunning, targetContainers, taskTerminalKey, type ContainerRef, type RunContext } from './run-context';
 
 export interface ExecResult { terminal?: string; execId: string; exitStatus?: number; output?: string; pty?: ProcessPty }
@@ -32,7 +32,7 @@ async function openShellCommand(run: RunContext, arg: unknown, all: unknown): Pr
 }
 
 async function askExec(run: RunContext, ref: ContainerRef): Promise<{ args: string[]; tty: boolean; execId: string }> {
-  const p = run.deps.prompts();
+  const p = run.deps.host();
   const line = await p.input({
     title: `Exec in ${ref.id}: command`, placeHolder: 'e.g. ps aux, or redis-cli ping',
     prompt: 'Split like a shell would, without running one (use sh -c "…" for pipes and variables)',

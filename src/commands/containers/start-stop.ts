@@ -47,7 +47,7 @@ function announce(run: RunContext, results: StartResult[]): void {
   const detached = results.filter((r) => !r.tty);
   if (!detached.length) return;
   const what = detached.length === 1 ? `${detached[0].id} (pid ${detached[0].pid})` : plural(detached.length, 'container');
-  void vscode.window.showInformationMessage(`Started ${what}. Output goes to its log file.`, 'Show Logs').then((c) => {
+  void run.deps.host().info(`Started ${what}. Output goes to its log file.`, 'Show Logs').then((c) => {
     if (c) void vscode.commands.executeCommand('containerd.showLogs', { type: 'container', namespace: detached[0].namespace, id: detached[0].id });
   });
 }
@@ -73,17 +73,17 @@ async function stopCommand(run: RunContext, arg: unknown, all: unknown): Promise
   const refs = await targetContainers(run, arg, all, 'Stop containers', true, isLive);
   const secs = stopTimeoutMs() / 1000;
   const what = refs.length === 1 ? refs[0].id : plural(refs.length, 'container');
-  const results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Stopping ${what} (SIGKILL after ${secs} s)` },
+  const results = await run.deps.host().withProgress({ title: `Stopping ${what} (SIGKILL after ${secs} s)` },
     () => Promise.all(refs.map((r) => stopOne(run, r))));
   const killed = results.filter((r) => r.killed).map((r) => r.id);
-  if (killed.length) run.deps.prompts().warn(`${killed.join(', ')} did not stop within ${secs} s of the stop signal and ${killed.length === 1 ? 'was' : 'were'} killed (SIGKILL).`);
+  if (killed.length) run.deps.host().warn(`${killed.join(', ')} did not stop within ${secs} s of the stop signal and ${killed.length === 1 ? 'was' : 'were'} killed (SIGKILL).`);
   return results;
 }
 
 async function restartCommand(run: RunContext, arg: unknown, all: unknown): Promise<StartResult[]> {
   const refs = await targetContainers(run, arg, all, 'Restart containers', true, () => true);
   const results: StartResult[] = [];
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Restarting ${refs.map((r) => r.id).join(', ')}` }, async () => {
+  await run.deps.host().withProgress({ title: `Restarting ${refs.map((r) => r.id).join(', ')}` }, async () => {
     for (const ref of refs) {
       await stopOne(run, ref);
       results.push(await startOne(run, ref));

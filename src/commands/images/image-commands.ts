@@ -1,10 +1,10 @@
 // Image commands: Tag, Remove (multi-select, confirmed), Copy Reference, Copy Digest. Inspect is in inspect.ts.
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { AlreadyExistsError, imageNameProblem, normalizeImageName, NotFoundError } from '@containerd-explorer/client';
 import type { ImageNode } from '../../views/model/nodes';
 import { clientFor, listed, plural, registerCommand, selected, type CommandDeps } from '../shared/command-deps';
 import { pickImages } from '../shared/pickers';
-import { Cancelled } from '../shared/prompter';
+import { Cancelled } from '../shared/host';
 
 async function targets(deps: CommandDeps, arg: unknown, all: unknown, title: string, many: boolean): Promise<ImageNode[]> {
   return selected<ImageNode>('image', arg, all) ?? pickImages(deps, title, many);
@@ -23,7 +23,7 @@ async function tagImage(deps: CommandDeps, arg: unknown): Promise<string> {
   const [node] = await targets(deps, arg, undefined, 'Tag image', false);
   const client = await clientFor(deps, node.namespace);
   const source = await client.images.get(node.name);
-  const typed = (await deps.prompts().input({
+  const typed = (await deps.host().input({
     title: `New name for ${node.name}`, value: node.name,
     prompt: 'The new name points at the same content (no copy); a short name is completed as Pull does (app:1 is docker.io/library/app:1)',
     validateInput: (v) => tagNameProblem(v.trim(), node.name),
@@ -34,7 +34,7 @@ async function tagImage(deps: CommandDeps, arg: unknown): Promise<string> {
     await client.images.create({ name, target: source.target, labels: source.labels });
   } catch (e) {
     if (!(e instanceof AlreadyExistsError)) throw e;
-    if (!(await deps.prompts().confirm(`An image named "${name}" already exists.`, { detail: 'Point it at this image\'s content instead?', action: 'Replace' }))) throw new Cancelled();
+    if (!(await deps.host().confirm(`An image named "${name}" already exists.`, { detail: 'Point it at this image\'s content instead?', action: 'Replace' }))) throw new Cancelled();
     await client.images.update(name, { target: source.target });
   }
   return name;
@@ -51,10 +51,10 @@ async function removeImages(deps: CommandDeps, arg: unknown, all: unknown): Prom
     '\nContent and snapshots no other image uses are garbage-collected.',
   ].join('\n');
   const what = nodes.length === 1 ? `image "${nodes[0].name}"` : plural(nodes.length, 'image');
-  if (!(await deps.prompts().confirm(`Remove ${what}?`, { detail, action: 'Remove' }))) throw new Cancelled();
+  if (!(await deps.host().confirm(`Remove ${what}?`, { detail, action: 'Remove' }))) throw new Cancelled();
   const removed: string[] = [];
   const failed: string[] = [];
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Removing ${what}` }, async () => {
+  await deps.host().withProgress({ title: `Removing ${what}` }, async () => {
     for (const n of nodes) {
       try {
         await client.images.delete(n.name);
@@ -65,7 +65,7 @@ async function removeImages(deps: CommandDeps, arg: unknown, all: unknown): Prom
       }
     }
   });
-  if (failed.length) deps.prompts().error(`Could not remove ${plural(failed.length, 'image')}: ${failed.join('; ')}`);
+  if (failed.length) deps.host().error(`Could not remove ${plural(failed.length, 'image')}: ${failed.join('; ')}`);
   return removed;
 }
 
@@ -74,8 +74,8 @@ async function copy(deps: CommandDeps, arg: unknown, what: 'reference' | 'digest
   const entry = deps.model.model(node.namespace).images.get(node.name);
   const text = what === 'reference' ? node.name : entry?.image.target.digest;
   if (!text) throw new Error(`image "${node.name}" is no longer there`);
-  await vscode.env.clipboard.writeText(text);
-  vscode.window.setStatusBarMessage(`Copied ${text}`, 3000);
+  await deps.host().writeClipboard(text);
+  deps.host().status(`Copied ${text}`);
   return text;
 }
 

@@ -9,7 +9,7 @@ import { isNode } from '../../views/model/nodes';
 import { clientFor, plural, registerCommand, type CommandDeps } from '../shared/command-deps';
 import { baseNameFor, exportFileName } from './import-export-names';
 import { pickImages } from '../shared/pickers';
-import { Cancelled } from '../shared/prompter';
+import { Cancelled, type ProgressSink } from '../shared/host';
 
 /** Programmatic arguments (tests): skip the file dialogs. */
 export interface ImportArgs { file: string; namespace?: string; baseName?: string }
@@ -17,7 +17,7 @@ export interface ExportArgs { file: string; image?: string; namespace?: string }
 
 const ARCHIVE_FILTERS = { 'Image archives': ['tar', 'gz', 'tgz'], 'All files': ['*'] };
 
-function progressReporter(progress: vscode.Progress<{ message?: string; increment?: number }>): (p: TransferProgress) => void {
+function progressReporter(progress: ProgressSink): (p: TransferProgress) => void {
   let reported = 0;
   return (p) => {
     const fraction = p.phase === 'done' ? 1 : p.totalBytes ? (p.doneBytes / p.totalBytes) * (p.phase === 'unpacking' ? 1 : 0.9) : 0;
@@ -28,12 +28,8 @@ function progressReporter(progress: vscode.Progress<{ message?: string; incremen
   };
 }
 
-async function withCancellableProgress<T>(title: string, work: (signal: AbortSignal, report: (p: TransferProgress) => void) => Promise<T>): Promise<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-    const abort = new AbortController();
-    token.onCancellationRequested(() => abort.abort());
-    return work(abort.signal, progressReporter(progress));
-  });
+function withCancellableProgress<T>(deps: CommandDeps, title: string, work: (signal: AbortSignal, report: (p: TransferProgress) => void) => Promise<T>): Promise<T> {
+  return deps.host().withProgress({ title, cancellable: true }, (progress, signal) => work(signal, progressReporter(progress)));
 }
 
 async function importImage(deps: CommandDeps, arg: unknown): Promise<Image[]> {
@@ -41,17 +37,17 @@ async function importImage(deps: CommandDeps, arg: unknown): Promise<Image[]> {
   const namespace = isNode(arg, 'namespace') ? arg.name : args?.namespace ?? deps.active.name;
   let file = args?.file;
   if (!file) {
-    const picked = await vscode.window.showOpenDialog({ title: `Import Image into namespace ${namespace}`, canSelectMany: false, filters: ARCHIVE_FILTERS, openLabel: 'Import' });
-    if (!picked?.length) throw new Cancelled();
-    file = picked[0].fsPath;
+    const picked = await deps.host().openFile({ title: `Import Image into namespace ${namespace}`, filters: ARCHIVE_FILTERS, openLabel: 'Import' });
+    if (!picked) throw new Cancelled();
+    file = picked.fsPath;
   }
   const client = await clientFor(deps, namespace);
   try {
-    const images = await withCancellableProgress(`Importing ${path.basename(file)}`, (signal, onProgress) =>
+    const images = await withCancellableProgress(deps, `Importing ${path.basename(file)}`, (signal, onProgress) =>
       importArchive(client, file, { signal, onProgress, baseName: args?.baseName ?? baseNameFor(file) }));
     const names = images.map((i) => i.name);
     deps.log.info(`Imported ${file} into namespace ${namespace}: ${names.join(', ')}`);
-    deps.prompts().info(`Imported ${plural(names.length, 'image')} into ${namespace}: ${names.join(', ')}`);
+    deps.host().info(`Imported ${plural(names.length, 'image')} into ${namespace}: ${names.join(', ')}`);
     return images;
   } catch (e) {
     if (e instanceof CancelledError) throw new Cancelled();
@@ -70,17 +66,17 @@ async function exportImage(deps: CommandDeps, arg: unknown, second: unknown): Pr
   if (!file) {
     const suggested = exportFileName(image);
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
-    const picked = await vscode.window.showSaveDialog({ title: `Export ${image}`, defaultUri: vscode.Uri.joinPath(folder, suggested), filters: ARCHIVE_FILTERS, saveLabel: 'Export' });
+    const picked = await deps.host().saveFile({ title: `Export ${image}`, defaultUri: vscode.Uri.joinPath(folder, suggested), filters: ARCHIVE_FILTERS, saveLabel: 'Export' });
     if (!picked) throw new Cancelled();
     file = picked.fsPath;
   }
   const client = await clientFor(deps, namespace);
   try {
     let size = 0;
-    await withCancellableProgress(`Exporting ${image}`, (signal, report) =>
+    await withCancellableProgress(deps, `Exporting ${image}`, (signal, report) =>
       exportImages(client, [image], file, { signal, onProgress: (p) => { size = p.totalBytes; report(p); } }));
     deps.log.info(`Exported ${image} (namespace ${namespace}) to ${file}`);
-    deps.prompts().info(`Exported ${image} to ${file} (${formatBytes(size)}).`);
+    deps.host().info(`Exported ${image} to ${file} (${formatBytes(size)}).`);
     return file;
   } catch (e) {
     if (e instanceof CancelledError) throw new Cancelled();

@@ -1,7 +1,8 @@
 // The "Pull Image…" input: a quick pick the user types a reference into. It validates as they type (Docker's
 // reference grammar), shows the normalised reference that will be pulled (`redis` → docker.io/library/redis:latest),
 // and lists recent pulls (history in globalState).
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
+import type { Host } from '../shared/host';
 import { referenceItems, type RefItem } from './pull-reference-items';
 
 const HISTORY_KEY = 'containerd.pullHistory';
@@ -26,30 +27,14 @@ export interface PullChoice {
   choosePlatform: boolean;
 }
 
-/** Shows the quick pick; undefined when dismissed. */
-export function promptReference(title: string, history: string[], hostPlatform: string): Promise<PullChoice | undefined> {
-  return new Promise((resolve) => {
-    const qp = vscode.window.createQuickPick<RefItem>();
-    qp.title = title;
-    qp.placeholder = 'Image to pull, e.g. redis:alpine, library/redis, ghcr.io/org/app@sha256:…, localhost:5000/app:1';
-    qp.matchOnDescription = false;
-    qp.ignoreFocusOut = true;
-    qp.items = referenceItems('', history, hostPlatform);
-    let done = false;
-    const finish = (v: PullChoice | undefined): void => {
-      if (done) return;
-      done = true;
-      resolve(v);
-      qp.dispose();
-    };
-    qp.onDidChangeValue((v) => { qp.items = referenceItems(v, history, hostPlatform); });
-    qp.onDidAccept(() => {
-      const item = qp.selectedItems[0] ?? qp.activeItems[0];
-      // An invalid reference keeps the picker open: its first row already says what is wrong.
-      if (!item?.reference) return;
-      finish({ reference: item.reference, choosePlatform: !!item.choosePlatform });
-    });
-    qp.onDidHide(() => finish(undefined));
-    qp.show();
+/** Asks through the host's typeahead; undefined when dismissed. */
+export async function promptReference(host: Host, title: string, history: string[], hostPlatform: string): Promise<PullChoice | undefined> {
+  const item = await host.typeahead<RefItem>({
+    title,
+    placeholder: 'Image to pull, e.g. redis:alpine, library/redis, ghcr.io/org/app@sha256:…, localhost:5000/app:1',
+    items: (typed) => referenceItems(typed, history, hostPlatform),
+    // An invalid reference keeps the picker open: its first row already says what is wrong.
+    accepts: (i) => !!i.reference,
   });
+  return item?.reference ? { reference: item.reference, choosePlatform: !!item.choosePlatform } : undefined;
 }

@@ -7,7 +7,7 @@ import {
 import { isNode } from '../../views/model/nodes';
 import { clientFor, type CommandDeps } from '../shared/command-deps';
 import { pickImages } from '../shared/pickers';
-import { Cancelled } from '../shared/prompter';
+import { Cancelled } from '../shared/host';
 import { pullSettings } from '../../settings/registry-settings';
 import { describePushProgress, summarisePush } from './push-progress';
 import type { RegistryLogins } from '../registries/registry-credentials';
@@ -21,7 +21,7 @@ function isPushArgs(v: unknown): v is PushArgs {
 }
 
 async function askReference(deps: CommandDeps, image: string): Promise<string> {
-  const typed = (await deps.prompts().input({
+  const typed = (await deps.host().input({
     title: `Push ${image} to`,
     value: image,
     prompt: 'A registry reference (host/repository:tag). A different name tags the image first, as `nerdctl tag` + `nerdctl push`',
@@ -59,12 +59,12 @@ export async function pushImage(deps: CommandDeps, logins: RegistryLogins, arg: 
     const pushed = await transfer.run(logins, settings, (options) => push(client, reference, options));
     const summary = transfer.summary(summarisePush);
     deps.log.info(`Pushed ${reference}: ${summary}${transfer.method ? ` (${transfer.method.method})` : ''}`);
-    deps.prompts().info(`Pushed ${familiar} (${summary}).`);
+    deps.host().info(`Pushed ${familiar} (${summary}).`);
     return pushed;
   } catch (e) {
     if (e instanceof CancelledError) {
       deps.log.info(`Push of ${reference} cancelled`);
-      deps.prompts().info(`Push of ${familiar} cancelled: the registry's tag was not changed.`);
+      deps.host().info(`Push of ${familiar} cancelled: the registry's tag was not changed.`);
       throw new Cancelled();
     }
     if (e instanceof registry.RegistryAuthError) throw transfer.authFailed(logins, e);

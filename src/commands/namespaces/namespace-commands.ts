@@ -6,7 +6,7 @@ import { formatLabels, parseLabels } from '../../views/model/format';
 import type { NamespaceNode } from '../../views/model/nodes';
 import { clientFor, plural, registerCommand, selected, type CommandDeps } from '../shared/command-deps';
 import { pickNamespace } from '../shared/pickers';
-import { Cancelled } from '../shared/prompter';
+import { Cancelled } from '../shared/host';
 
 async function target(deps: CommandDeps, arg: unknown, title: string, filter?: (name: string) => boolean): Promise<NamespaceNode> {
   return selected<NamespaceNode>('namespace', arg, undefined)?.[0] ?? pickNamespace(deps, title, filter);
@@ -20,12 +20,12 @@ async function useNamespace(deps: CommandDeps, arg: unknown): Promise<string> {
 
 async function createNamespace(deps: CommandDeps): Promise<string> {
   const client = await clientFor(deps);
-  const name = await deps.prompts().input({
+  const name = await deps.host().input({
     title: 'Create namespace', prompt: 'Letters and digits, separated by single ".", "_" or "-"', placeHolder: 'e.g. dev',
     validateInput: (v) => identifierProblem(v.trim(), 'namespace') ?? (deps.model.namespaces.has(v.trim()) ? `namespace "${v.trim()}" already exists` : undefined),
   });
   if (!name) throw new Cancelled();
-  const labelsText = await deps.prompts().input({ title: `Labels of ${name.trim()} (optional)`, prompt: 'key=value, separated by commas; leave empty for none', value: '' });
+  const labelsText = await deps.host().input({ title: `Labels of ${name.trim()} (optional)`, prompt: 'key=value, separated by commas; leave empty for none', value: '' });
   if (labelsText === undefined) throw new Cancelled();
   await client.namespaces.create(name.trim(), parseLabels(labelsText));
   await deps.model.reloadNamespace(name.trim());
@@ -45,16 +45,16 @@ async function deleteNamespace(deps: CommandDeps, arg: unknown): Promise<boolean
   const client = await clientFor(deps, ns.name);
   const left = contents(deps, ns.name);
   if (left.length) {
-    deps.prompts().warn(`Namespace "${ns.name}" is not empty: it still holds ${left.join(' and ')}. Delete them first; containerd only deletes empty namespaces.`);
+    deps.host().warn(`Namespace "${ns.name}" is not empty: it still holds ${left.join(' and ')}. Delete them first; containerd only deletes empty namespaces.`);
     return false;
   }
-  if (!(await deps.prompts().confirm(`Delete namespace "${ns.name}"?`, { detail: 'It holds no images or containers.', action: 'Delete' }))) throw new Cancelled();
+  if (!(await deps.host().confirm(`Delete namespace "${ns.name}"?`, { detail: 'It holds no images or containers.', action: 'Delete' }))) throw new Cancelled();
   try {
     await client.namespaces.delete(ns.name);
   } catch (e) {
     if (!(e instanceof FailedPreconditionError)) throw e;
     // Snapshots, content or leases can remain after images and containers are gone.
-    deps.prompts().warn(`containerd refused to delete namespace "${ns.name}": ${e.message}`);
+    deps.host().warn(`containerd refused to delete namespace "${ns.name}": ${e.message}`);
     return false;
   }
   if (deps.active.name === ns.name) deps.active.set('default');
@@ -65,7 +65,7 @@ async function editLabels(deps: CommandDeps, arg: unknown): Promise<Record<strin
   const ns = await target(deps, arg, 'Edit labels of namespace', (n) => deps.model.namespaces.has(n));
   const client = await clientFor(deps);
   const old = deps.model.namespaces.get(ns.name)?.labels ?? {};
-  const text = await deps.prompts().input({
+  const text = await deps.host().input({
     title: `Labels of namespace ${ns.name}`, prompt: 'key=value, separated by commas; remove an entry to delete that label',
     value: formatLabels(old),
     validateInput: (v) => { try { parseLabels(v); return undefined; } catch (e) { return (e as Error).message; } },

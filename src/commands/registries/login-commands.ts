@@ -1,14 +1,14 @@
 // "Log In to Registry…" and "Log Out of Registry…": credentials are checked against the registry (as
 // `docker login` does) and kept in SecretStorage. Passwords never reach settings, logs or messages.
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { registry } from '@containerd-explorer/client';
 import { registerCommand, type CommandDeps } from '../shared/command-deps';
 import { pullSettings } from '../../settings/registry-settings';
-import { Cancelled } from '../shared/prompter';
+import { Cancelled } from '../shared/host';
 import { RegistryLogins, registryHostProblem } from './registry-credentials';
 
 async function ask(deps: CommandDeps, options: vscode.InputBoxOptions & { title: string }): Promise<string> {
-  const v = await deps.prompts().input({ ignoreFocusOut: true, ...options });
+  const v = await deps.host().input({ ignoreFocusOut: true, ...options });
   if (v === undefined) throw new Cancelled();
   return v;
 }
@@ -28,17 +28,17 @@ export async function logIn(deps: CommandDeps, logins: RegistryLogins, hostArg?:
   const credentials = { username, password };
   let result: registry.LoginResult | undefined;
   try {
-    result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the login to ${host}…` },
+    result = await deps.host().withProgress({ title: `Checking the login to ${host}…` },
       () => registry.verifyLogin(host, credentials, pullSettings().registryOptions));
   } catch (e) {
     if (e instanceof registry.RegistryAuthError) throw new Error(`${host} refused the user name or password: nothing was stored.`);
     const message = e instanceof Error ? e.message : String(e);
     deps.log.warn(`registry login: could not check the login to ${host}: ${message}`);
-    if (!(await deps.prompts().confirm(`Could not check the login to ${host}: ${message}`, { detail: 'Store the credentials anyway?', action: 'Store' }))) throw new Cancelled();
+    if (!(await deps.host().confirm(`Could not check the login to ${host}: ${message}`, { detail: 'Store the credentials anyway?', action: 'Store' }))) throw new Cancelled();
   }
   await logins.store(host, credentials);
   deps.log.info(`registry login: stored credentials for ${host} (user ${username})`);
-  deps.prompts().info(result === 'not-required'
+  deps.host().info(result === 'not-required'
     ? `${host} does not ask for a login; the credentials are stored for when it does.`
     : `Logged in to ${host} as ${username}.`);
   return host;
@@ -49,16 +49,16 @@ export async function logOut(deps: CommandDeps, logins: RegistryLogins, hostArg?
   if (!host) {
     const hosts = logins.hosts();
     if (!hosts.length) {
-      deps.prompts().info('No registry login is stored by Containerd Explorer (~/.docker/config.json is left alone).');
+      deps.host().info('No registry login is stored by Containerd Explorer (~/.docker/config.json is left alone).');
       throw new Cancelled();
     }
-    const picked = await deps.prompts().pick(hosts.map((h) => ({ label: h })), { title: 'Log Out of Registry' });
+    const picked = await deps.host().pick(hosts.map((h) => ({ label: h })), { title: 'Log Out of Registry' });
     if (!picked?.length) throw new Cancelled();
     host = picked[0].label;
   }
   await logins.remove(host);
   deps.log.info(`registry login: removed the credentials for ${host}`);
-  deps.prompts().info(`Logged out of ${host}.`);
+  deps.host().info(`Logged out of ${host}.`);
   return host;
 }
 

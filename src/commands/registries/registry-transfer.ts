@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { registry, type ChosenPullMethod, type PullMethod } from '@containerd-explorer/client';
 import type { CommandDeps } from '../shared/command-deps';
-import { Cancelled } from '../shared/prompter';
+import { Cancelled } from '../shared/host';
 import type { PullSettings } from '../../settings/registry-settings';
 import { explainAuthError, type RegistryLogins } from './registry-credentials';
 
@@ -40,14 +40,12 @@ export class RegistryTransfer<P> {
   }
 
   /** Runs `start` in a cancellable notification titled "Pulling/Pushing <image>". */
-  run<T>(logins: RegistryLogins, settings: PullSettings, start: (options: RegistryTransferOptions<P>) => Promise<T>): Thenable<T> {
+  run<T>(logins: RegistryLogins, settings: PullSettings, start: (options: RegistryTransferOptions<P>) => Promise<T>): Promise<T> {
     const title = `${this.verb}ing ${this.familiar}`;
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
+    return this.deps.host().withProgress({ title, cancellable: true }, async (progress, signal) => {
       let reported = 0;
       return start({
-        signal: abort.signal, credentials: logins.provider(), registryOptions: settings.registryOptions, concurrency: settings.concurrency,
+        signal, credentials: logins.provider(), registryOptions: settings.registryOptions, concurrency: settings.concurrency,
         method: settings.method,
         onMethod: (c) => {
           this.method = c;
@@ -80,7 +78,7 @@ export class RegistryTransfer<P> {
     const message = `${this.verb} of ${this.familiar} failed: ${await explainAuthError(logins, e)}`;
     this.deps.log.error(`containerd.${this.verb.toLowerCase()}Image: ${message}`);
     const action = 'Log In to Registry…';
-    const choice = await vscode.window.showErrorMessage(message, action);
+    const choice = await this.deps.host().error(message, action);
     if (choice === action) await vscode.commands.executeCommand('containerd.registryLogin', registry.normalizeRegistryHost(e.host));
   }
 }

@@ -9,7 +9,7 @@ import type { Session } from '../../session/session';
 import type { ExplorerModel } from '../../views/model/explorer-model';
 import type { NamespaceModel } from '../../views/model/namespace-model';
 import { nodeId, type ExplorerNode } from '../../views/model/nodes';
-import { Cancelled, type Prompter } from './prompter';
+import { Cancelled, type Host } from './host';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
@@ -19,8 +19,8 @@ export interface CommandDeps {
   hub: EventHub;
   active: ActiveNamespace;
   log: vscode.LogOutputChannel;
-  /** The current prompter (tests may replace it). */
-  prompts(): Prompter;
+  /** The window as commands see it: questions, notifications, progress, documents, terminals (tests swap it). */
+  host(): Host;
 }
 
 const SYNC_TIMEOUT_MS = 15_000;
@@ -62,7 +62,7 @@ export function reportError(deps: CommandDeps, id: string, e: unknown): void {
   const message = e instanceof Error ? e.message : String(e);
   deps.log.error(`${id}: ${message}`);
   if (e instanceof UnavailableError) deps.connection.reportFailure(e);
-  deps.prompts().error(message);
+  deps.host().error(message);
 }
 
 /** The nodes a command acts on: the multi-selection if the clicked node is part of it, else the clicked node. */

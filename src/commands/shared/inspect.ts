@@ -59,11 +59,11 @@ export function registerInspectCommands(deps: CommandDeps, docs: ReadOnlyDocumen
   return [
     registerCommand(deps, 'containerd.inspectImage', async (arg) => {
       const [node] = selected<ImageNode>('image', arg, undefined) ?? await pickImages(deps, 'Inspect image', false);
-      return docs.show({ namespace: node.namespace, kind: 'image', name: node.name, ext: 'json' });
+      return deps.host().showDocument({ namespace: node.namespace, kind: 'image', name: node.name, ext: 'json' });
     }),
     registerCommand(deps, 'containerd.inspectContainer', async (arg) => {
       const [node] = selected<ContainerNode>('container', arg, undefined) ?? await pickContainers(deps, 'Inspect container', false);
-      return docs.show({ namespace: node.namespace, kind: 'container', name: node.id, ext: 'json' });
+      return deps.host().showDocument({ namespace: node.namespace, kind: 'container', name: node.id, ext: 'json' });
     }),
   ];
 }

@@ -5,16 +5,16 @@ import type { ContainerEntry } from '../../views/model/types';
 import { describeContainer, describeImage, describeTask } from '../../views/model/describe';
 import type { ContainerNode, ImageNode, NamespaceNode, TaskNode } from '../../views/model/nodes';
 import { listed, plural, type CommandDeps } from './command-deps';
-import { Cancelled } from './prompter';
+import { Cancelled } from './host';
 
 interface Item<T> extends vscode.QuickPickItem { value: T }
 
 async function pick<T>(deps: CommandDeps, items: Item<T>[], title: string, many: boolean, empty: string): Promise<T[]> {
   if (!items.length) {
-    deps.prompts().info(empty);
+    deps.host().info(empty);
     throw new Cancelled();
   }
-  const chosen = await deps.prompts().pick(items, { title, canPickMany: many, placeHolder: many ? 'Select one or more' : undefined });
+  const chosen = await deps.host().pick(items, { title, canPickMany: many, placeHolder: many ? 'Select one or more' : undefined });
   if (!chosen?.length) throw new Cancelled();
   return chosen.map((i) => i.value);
 }

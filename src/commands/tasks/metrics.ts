@@ -1,5 +1,5 @@
 // Show Task Metrics: CPU (time and current use), memory and pids of a task as a readable Markdown document.
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { taskState, type ContainerdClient, type TaskMetrics } from '@containerd-explorer/client';
 import { formatMemory, formatTime } from '../../views/model/format';
 import type { ProcessNode, TaskNode } from '../../views/model/nodes';
@@ -56,8 +56,8 @@ export function registerMetricsCommands(deps: CommandDeps, docs: ReadOnlyDocumen
     registerCommand(deps, 'containerd.showTaskMetrics', async (arg) => {
       const node = selected<TaskNode>('task', arg, undefined)?.[0] ?? selected<ProcessNode>('process', arg, undefined)?.[0]
         ?? (await pickTasks(deps, 'Show metrics of task', false, (t) => taskState(t.process).hasProcesses))[0];
-      return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading metrics of ${node.containerId}` },
-        () => docs.show({ namespace: node.namespace, kind: 'metrics', name: node.containerId, ext: 'md' }));
+      return deps.host().withProgress({ title: `Reading metrics of ${node.containerId}`, where: 'window' },
+        () => deps.host().showDocument({ namespace: node.namespace, kind: 'metrics', name: node.containerId, ext: 'md' }));
     }),
   ];
 }

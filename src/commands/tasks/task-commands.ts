@@ -7,7 +7,7 @@ import type { TaskEntry } from '../../views/model/types';
 import type { ProcessNode, TaskNode } from '../../views/model/nodes';
 import { clientFor, listed, plural, registerCommand, selected, type CommandDeps } from '../shared/command-deps';
 import { pickTasks } from '../shared/pickers';
-import { Cancelled } from '../shared/prompter';
+import { Cancelled } from '../shared/host';
 
 const SIGNALS: { name: string; detail: string }[] = [
   { name: 'SIGTERM', detail: 'ask to terminate (the default)' },
@@ -33,10 +33,10 @@ async function tasks(deps: CommandDeps, arg: unknown, all: unknown, title: strin
 
 async function pickSignal(deps: CommandDeps, what: string): Promise<string> {
   const items = [...SIGNALS.map((s) => ({ label: s.name, description: `${signalNumber(s.name)}`, detail: s.detail })), { label: 'Other…', description: 'a name or number', detail: '' }];
-  const chosen = (await deps.prompts().pick(items, { title: `Signal to send to ${what}` }))?.[0];
+  const chosen = (await deps.host().pick(items, { title: `Signal to send to ${what}` }))?.[0];
   if (!chosen) throw new Cancelled();
   if (chosen.label !== 'Other…') return chosen.label;
-  const other = await deps.prompts().input({
+  const other = await deps.host().input({
     title: 'Signal', prompt: 'A name (SIGWINCH, WINCH) or a number (28)',
     validateInput: (v) => { try { signalNumber(v.trim()); return undefined; } catch (e) { return (e as Error).message; } },
   });
@@ -96,7 +96,7 @@ async function kill(deps: CommandDeps, arg: unknown, all: unknown, signal?: stri
   const waits = ending ? targets.map((t) => client.tasks.wait(t.containerId, t.execId ?? '', { signal: AbortSignal.timeout(KILL_FOLLOW_UP_MS) }).catch(() => undefined)) : [];
   await send(client, targets, sig);
   const paused = targets.filter((t) => t.paused);
-  deps.prompts().info(`Sent ${signalLabel(sig)} to ${list(targets)}.${paused.length ? ` ${list(paused)} ${paused.length === 1 ? 'is' : 'are'} paused: the signal takes effect on Resume.` : ''}`);
+  deps.host().info(`Sent ${signalLabel(sig)} to ${list(targets)}.${paused.length ? ` ${list(paused)} ${paused.length === 1 ? 'is' : 'are'} paused: the signal takes effect on Resume.` : ''}`);
   if (ending) await offerSigkill(deps, client, targets, sig, waits);
   return targets.map((t) => t.label);
 }
@@ -108,7 +108,7 @@ async function offerSigkill(deps: CommandDeps, client: ContainerdClient, targets
   for (const t of targets) if (await stillRunning(client, t)) running.push(t);
   if (!running.length) return;
   const one = running.length === 1;
-  const choice = await deps.prompts().offer(
+  const choice = await deps.host().offer(
     `${list(running)} ${one ? 'is' : 'are'} still running ${KILL_FOLLOW_UP_MS / 1000} s after ${signalLabel(sig)}: ${one ? 'it ignores or handles' : 'they ignore or handle'} it. SIGKILL cannot be ignored.`,
     [SEND_SIGKILL]);
   if (choice !== SEND_SIGKILL) return;
@@ -116,11 +116,11 @@ async function offerSigkill(deps: CommandDeps, client: ContainerdClient, targets
   const left: KillTarget[] = [];
   for (const t of running) if (await stillRunning(client, t)) left.push(t);
   if (!left.length) {
-    deps.prompts().info(`${list(running)} already stopped.`);
+    deps.host().info(`${list(running)} already stopped.`);
     return;
   }
   await send(client, left, 'SIGKILL');
-  deps.prompts().info(`Sent ${signalLabel('SIGKILL')} to ${list(left)}.`);
+  deps.host().info(`Sent ${signalLabel('SIGKILL')} to ${list(left)}.`);
 }
 
 async function pauseResume(deps: CommandDeps, arg: unknown, all: unknown, pause: boolean): Promise<string[]> {
@@ -139,7 +139,7 @@ async function deleteTasks(deps: CommandDeps, arg: unknown, all: unknown): Promi
   const running = nodes.filter((n) => { const t = model.tasks.get(n.containerId); return t && live(t); });
   if (running.length) {
     const names = running.map((n) => n.containerId).join(', ');
-    const ok = await deps.prompts().confirm(`${names} ${running.length === 1 ? 'is' : 'are'} still running.`, {
+    const ok = await deps.host().confirm(`${names} ${running.length === 1 ? 'is' : 'are'} still running.`, {
       detail: 'containerd only deletes stopped tasks. Kill (SIGKILL) and delete? The containers stay.', action: 'Kill and Delete',
     });
     if (!ok) throw new Cancelled();

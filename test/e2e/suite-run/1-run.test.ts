@@ -9,7 +9,7 @@ import type { ContainerdClient } from '../../../packages/containerd-client/src';
 import type { ExplorerApi } from '../../../src/extension';
 import type { ProcessPty } from '../../../src/terminals/process-pty';
 import { explorer, until } from '../suite-views/env';
-import { ScriptedPrompter } from '../suite-views/scripted-prompter';
+import { ScriptedHost } from '../suite-views/scripted-host';
 import { IMAGE } from './fixture';
 
 interface Started { tty: boolean; pid: number; logPath?: string; terminal?: string; pty?: ProcessPty }
@@ -40,7 +40,7 @@ function closed(t: vscode.Terminal): Promise<vscode.TerminalExitStatus | undefin
 
 describe('run: commands in VS Code', () => {
   let api: ExplorerApi;
-  let prompter: ScriptedPrompter;
+  let host: ScriptedHost;
   let client: ContainerdClient;
 
   before(async () => {
@@ -56,20 +56,20 @@ describe('run: commands in VS Code', () => {
   });
 
   beforeEach(() => {
-    prompter = new ScriptedPrompter();
-    api.setPrompter(prompter);
+    host = new ScriptedHost(api.host());
+    api.setHost(host);
   });
 
-  afterEach(() => api.setPrompter(undefined));
+  afterEach(() => api.setHost(undefined));
 
   it('Create Container… validates as you type, creates on the named snapshot and starts detached', async () => {
-    prompter.inputs.push('bad id!', 'web-1', 'web-1-snap', '', 'GREETING=hi');
-    prompter.picks.push(['Detached'], ['Environment'], ['Create and Start']);
+    host.inputs.push('bad id!', 'web-1', 'web-1-snap', '', 'GREETING=hi');
+    host.picks.push(['Detached'], ['Environment'], ['Create and Start']);
     const r = await vscode.commands.executeCommand<Created>('containerd.createContainer', { type: 'image', namespace: 'default', name: IMAGE });
-    assert.ok(r, `the command failed: ${JSON.stringify(prompter.said)}`);
-    prompter.done();
+    assert.ok(r, `the command failed: ${JSON.stringify(host.said)}`);
+    host.done();
     assert.strictEqual(r.id, 'web-1');
-    assert.match(prompter.rejected[0] ?? '', /container id "bad id!" is not valid/);
+    assert.match(host.rejected[0] ?? '', /container id "bad id!" is not valid/);
     const record = await client.containers.get('web-1');
     assert.strictEqual(record.snapshotKey, 'web-1-snap');
     const spec = record.spec as { process: { env: string[]; user: { uid: number }; args: string[] } };
@@ -113,28 +113,28 @@ describe('run: commands in VS Code', () => {
     assert.strictEqual(r.exitStatus, 4);
     assert.strictEqual(r.output, 'app\n');
     // The exec id is asked for only under More options….
-    prompter.inputs.push('no-such-cmd --flag', 'exec-7');
-    prompter.picks.push(['More options'], ['Terminal (TTY)']);
+    host.inputs.push('no-such-cmd --flag', 'exec-7');
+    host.picks.push(['More options'], ['Terminal (TTY)']);
     const failed = await vscode.commands.executeCommand<Terminal | undefined>('containerd.execInContainer', container('web-1'));
     assert.strictEqual(failed, undefined);
-    assert.ok(prompter.said.some((s) => s.level === 'error' && /command "no-such-cmd" not found in container "web-1"/.test(s.message)), JSON.stringify(prompter.said));
+    assert.ok(host.said.some((s) => s.level === 'error' && /command "no-such-cmd" not found in container "web-1"/.test(s.message)), JSON.stringify(host.said));
     terminalNamed('web-1: no-such-cmd').dispose();
-    prompter.done();
+    host.done();
   });
 
   it('Stop: SIGTERM, wait containerd.stopTimeoutSeconds, then SIGKILL; the task is deleted', async () => {
     const [r] = await vscode.commands.executeCommand<{ killed: boolean; exitStatus?: number }[]>('containerd.stopContainer', container('web-1'));
     assert.deepStrictEqual([r.killed, r.exitStatus], [true, 137]);
-    assert.ok(prompter.said.some((s) => s.level === 'warn' && /did not stop within 1 s/.test(s.message)));
+    assert.ok(host.said.some((s) => s.level === 'warn' && /did not stop within 1 s/.test(s.message)));
     await assert.rejects(client.tasks.get('web-1'), /not found/);
     await until(api.views.providers.containers, 'web-1 without task', (rows) => rows.some((x) => x.label === 'web-1' && x.description.startsWith('no task')));
   });
 
   it('a TTY container runs in a terminal: closing detaches, Attach Terminal reconnects, exit closes it with the code', async () => {
-    prompter.inputs.push('tty-1', 'tty-1-snapshot', 'sh');
-    prompter.picks.push(['Interactive terminal'], ['Create and Start']);
+    host.inputs.push('tty-1', 'tty-1-snapshot', 'sh');
+    host.picks.push(['Interactive terminal'], ['Create and Start']);
     const r = await vscode.commands.executeCommand<Created>('containerd.createContainer', { type: 'image', namespace: 'default', name: IMAGE });
-    assert.ok(r?.started, JSON.stringify(prompter.said));
+    assert.ok(r?.started, JSON.stringify(host.said));
     assert.strictEqual(r.started.terminal, 'tty-1');
     terminalNamed('tty-1').sendText('echo $((2+3))x');
     await eventually('the task answers', () => (r.started?.pty?.transcript ?? '').includes('5x'));
@@ -151,7 +151,7 @@ describe('run: commands in VS Code', () => {
     assert.strictEqual((await done)?.code, 5);
     const stopped = await client.tasks.get('tty-1');
     assert.deepStrictEqual([stopped.status, stopped.exitStatus], ['stopped', 5]);
-    prompter.done();
+    host.done();
   });
 
   it('Restart starts a stopped TTY container again; its FIFO dir goes when the task is deleted from the Tasks view', async () => {
@@ -165,9 +165,9 @@ describe('run: commands in VS Code', () => {
     await r.pty?.closed;
     assert.ok(fs.existsSync(dir), 'detaching keeps the FIFOs');
     // Deleted by another command while detached: the event sweeps our FIFO dir.
-    prompter.confirms.push(true);
+    host.confirms.push(true);
     await vscode.commands.executeCommand('containerd.deleteTask', task('tty-1'));
     await eventually('the FIFO dir removed', () => !fs.existsSync(dir));
-    prompter.done();
+    host.done();
   });
 });

@@ -9,14 +9,14 @@ import * as vscode from 'vscode';
 import type { ContainerdClient } from '../../../packages/containerd-client/src';
 import type { ExplorerApi } from '../../../src/extension';
 import { explorer } from '../suite-views/env';
-import { ScriptedPrompter } from '../suite-views/scripted-prompter';
+import { ScriptedHost } from '../suite-views/scripted-host';
 import { IMAGE } from './fixture';
 
 const imageNode = { type: 'image', namespace: 'default', name: IMAGE };
 
 describe('run: input validation in VS Code', () => {
   let api: ExplorerApi;
-  let prompter: ScriptedPrompter;
+  let host: ScriptedHost;
   let client: ContainerdClient;
   let dir: string;
   let rootLink: string;
@@ -33,15 +33,15 @@ describe('run: input validation in VS Code', () => {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   beforeEach(() => {
-    prompter = new ScriptedPrompter();
-    api.setPrompter(prompter);
+    host = new ScriptedHost(api.host());
+    api.setHost(host);
   });
-  afterEach(() => api.setPrompter(undefined));
+  afterEach(() => api.setHost(undefined));
 
   /** Id, snapshot, the image's command, detached, then a read-write bind mount typed as a path (a missing one first). */
   function scriptRootMount(id: string): void {
-    prompter.inputs.push(id, `${id}-snap`, '', path.join(dir, 'no-such-dir'), rootLink, '/host');
-    prompter.picks.push(['Detached'], ['Bind mounts'], ['Other path'], ['Read-write'], ['$(check) Create']);
+    host.inputs.push(id, `${id}-snap`, '', path.join(dir, 'no-such-dir'), rootLink, '/host');
+    host.picks.push(['Detached'], ['Bind mounts'], ['Other path'], ['Read-write'], ['$(check) Create']);
   }
 
   const leases = async (): Promise<string[]> => (await client.leases.list()).map((l) => l.id).sort();
@@ -49,12 +49,12 @@ describe('run: input validation in VS Code', () => {
   it("Create Container… asks before mounting the host's root through a symlink; declining creates nothing", async () => {
     const leasesBefore = await leases();
     scriptRootMount('rooty');
-    prompter.confirms.push(false);
+    host.confirms.push(false);
     const r = await vscode.commands.executeCommand('containerd.createContainer', imageNode);
     assert.strictEqual(r, undefined, 'the command was cancelled');
-    prompter.done();
-    assert.match(prompter.rejected.join('\n'), /bind mount source ".*no-such-dir" does not exist on this machine/);
-    const confirm = prompter.asked.find((q) => q.startsWith('confirm:')) ?? '';
+    host.done();
+    assert.match(host.rejected.join('\n'), /bind mount source ".*no-such-dir" does not exist on this machine/);
+    const confirm = host.asked.find((q) => q.startsWith('confirm:')) ?? '';
     assert.match(confirm, /Mount the host's root filesystem "\/" \(.*looks-harmless resolves to it\) read-write into rooty\?/);
     await assert.rejects(client.containers.get('rooty'), /not found/);
     await assert.rejects(client.snapshots.stat('rooty-snap'), /not found/);
@@ -63,28 +63,28 @@ describe('run: input validation in VS Code', () => {
 
   it('confirming creates it; the spec mounts the resolved path "/"', async () => {
     scriptRootMount('rooty');
-    prompter.confirms.push(true);
+    host.confirms.push(true);
     const r = await vscode.commands.executeCommand<{ id: string }>('containerd.createContainer', imageNode);
-    assert.strictEqual(r?.id, 'rooty', JSON.stringify(prompter.said));
-    prompter.done();
+    assert.strictEqual(r?.id, 'rooty', JSON.stringify(host.said));
+    host.done();
     const spec = (await client.containers.get('rooty')).spec as { mounts: { destination: string; source: string; options: string[] }[] };
-    const host = spec.mounts.filter((m) => m.destination === '/host');
-    assert.deepStrictEqual(host.map((m) => [m.source, m.options]), [['/', ['rbind', 'rw']]]);
+    const hostMounts = spec.mounts.filter((m) => m.destination === '/host');
+    assert.deepStrictEqual(hostMounts.map((m) => [m.source, m.options]), [['/', ['rbind', 'rw']]]);
     await client.containers.delete('rooty');
     // GC may take the now-unreferenced snapshot first (as containerd's Go client tolerates).
     await client.snapshots.remove('rooty-snap').catch((e: unknown) => { if (!/not found/.test(String(e))) throw e; });
   });
 
   it('Tag checks the name with the reference parser Pull uses, and stores it normalised', async () => {
-    prompter.inputs.push('lab/BusyBox:x', 'e2e.local/run/web:', 'e2e.local/run/bad\u0000name:1', IMAGE, 'lab/busybox:x');
+    host.inputs.push('lab/BusyBox:x', 'e2e.local/run/web:', 'e2e.local/run/bad\u0000name:1', IMAGE, 'lab/busybox:x');
     const name = await vscode.commands.executeCommand<string>('containerd.tagImage', imageNode);
-    prompter.done();
+    host.done();
     assert.strictEqual(name, 'docker.io/lab/busybox:x');
-    assert.strictEqual(prompter.rejected.length, 4, prompter.rejected.join('\n'));
-    assert.match(prompter.rejected[0], /invalid image name "lab\/BusyBox:x": repository names must be lowercase/);
-    assert.match(prompter.rejected[1], /tag is empty/);
-    assert.match(prompter.rejected[2], /must not contain control characters/);
-    assert.strictEqual(prompter.rejected[3], 'Choose a different name');
+    assert.strictEqual(host.rejected.length, 4, host.rejected.join('\n'));
+    assert.match(host.rejected[0], /invalid image name "lab\/BusyBox:x": repository names must be lowercase/);
+    assert.match(host.rejected[1], /tag is empty/);
+    assert.match(host.rejected[2], /must not contain control characters/);
+    assert.strictEqual(host.rejected[3], 'Choose a different name');
     const source = await client.images.get(IMAGE);
     assert.deepStrictEqual((await client.images.get('docker.io/lab/busybox:x')).target, source.target);
     await client.images.delete('docker.io/lab/busybox:x');

@@ -5,13 +5,13 @@ import * as vscode from 'vscode';
 import type { ContainerdClient } from '../../../packages/containerd-client/src';
 import type { ExplorerApi } from '../../../src/extension';
 import { explorer } from '../suite-views/env';
-import { ScriptedPrompter } from '../suite-views/scripted-prompter';
+import { ScriptedHost } from '../suite-views/scripted-host';
 import { IMAGE } from './fixture';
 
 describe('Push Image… in VS Code', () => {
   let api: ExplorerApi;
   let client: ContainerdClient;
-  let prompter: ScriptedPrompter;
+  let host: ScriptedHost;
   const registry = process.env.E2E_REGISTRY ?? '';
 
   before(async () => {
@@ -20,17 +20,17 @@ describe('Push Image… in VS Code', () => {
     const c = api.connection.client;
     assert.ok(c);
     client = c.withNamespace('default');
-    prompter = new ScriptedPrompter();
-    api.setPrompter(prompter);
+    host = new ScriptedHost(api.host());
+    api.setHost(host);
   });
-  after(() => api.setPrompter(undefined));
+  after(() => api.setHost(undefined));
 
   it('tags the image with the typed reference, pushes it, and the registry serves its manifest', async () => {
     const target = `${registry}/e2e/pushed:1`;
-    prompter.inputs.push('not a reference!', target);
+    host.inputs.push('not a reference!', target);
     await vscode.commands.executeCommand('containerd.pushImage', { type: 'image', namespace: 'default', name: IMAGE });
-    prompter.done();
-    assert.ok(prompter.rejected.length === 1, `the bad reference was refused where it was typed: ${prompter.rejected.join('; ')}`);
+    host.done();
+    assert.ok(host.rejected.length === 1, `the bad reference was refused where it was typed: ${host.rejected.join('; ')}`);
     const local = await client.images.get(IMAGE);
     assert.strictEqual((await client.images.get(target)).target.digest, local.target.digest, 'tagged first');
     const res = await fetch(`http://${registry}/v2/e2e/pushed/manifests/1`, {
@@ -38,6 +38,6 @@ describe('Push Image… in VS Code', () => {
     });
     assert.strictEqual(res.status, 200);
     assert.strictEqual(res.headers.get('docker-content-digest'), local.target.digest);
-    assert.match(prompter.said.map((s) => s.message).join('\n'), /Pushed .*e2e\/pushed:1 \(\d+ blobs?, /);
+    assert.match(host.said.map((s) => s.message).join('\n'), /Pushed .*e2e\/pushed:1 \(\d+ blobs?, /);
   });
 });

@@ -3,9 +3,9 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ExplorerApi } from '../../../src/extension';
-import { ctr, ctrRun, row, rows, until, withScriptedPrompter } from './env';
+import { ctr, ctrRun, row, rows, until, withScriptedHost } from './env';
 import { IMAGE, OTHER_IMAGE, OTHER_NAMESPACE, RUNNING } from './fixture';
-import type { ScriptedPrompter } from './scripted-prompter';
+import type { ScriptedHost } from './scripted-host';
 
 /** A description or tooltip must read as prose, not dump a record. */
 function assertReadable(text: string, what: string): void {
@@ -15,8 +15,8 @@ function assertReadable(text: string, what: string): void {
 
 describe('views: the explorer in a real VS Code', () => {
   let api: ExplorerApi;
-  let prompter: ScriptedPrompter;
-  withScriptedPrompter((a, p) => { api = a; prompter = p; });
+  let host: ScriptedHost;
+  withScriptedHost((a, p) => { api = a; host = p; });
 
   it('connects to the socket from CONTAINERD_ADDRESS and says so in the status', () => {
     const s = api.connection.state;
@@ -78,12 +78,12 @@ describe('views: the explorer in a real VS Code', () => {
     assert.strictEqual(api.views.treeViews.images.description, OTHER_NAMESPACE);
     assert.strictEqual(row(api.views.providers.namespaces, OTHER_NAMESPACE)?.contextValue, 'namespace.active');
 
-    prompter.picks.push(['default']);
+    host.picks.push(['default']);
     const chosen = await vscode.commands.executeCommand('containerd.switchNamespace');
     assert.strictEqual(chosen, 'default');
     assert.strictEqual(api.active.name, 'default');
     await until(api.views.providers.images, 'default\'s image again', (r) => r.length === 1 && r[0].label === IMAGE);
-    prompter.done();
+    host.done();
   });
 
   it('Inspect Image opens read-only JSON with the manifest, config and layers', async () => {
@@ -101,7 +101,7 @@ describe('views: the explorer in a real VS Code', () => {
   });
 
   it('Inspect Container (from the palette) opens the record, its OCI spec and its task', async () => {
-    prompter.picks.push([RUNNING]);
+    host.picks.push([RUNNING]);
     const doc = await vscode.commands.executeCommand<vscode.TextDocument>('containerd.inspectContainer');
     assert.ok(doc);
     const j = JSON.parse(doc.getText()) as { id: string; image: string; spec: { process: { args: string[] } }; task: { status: string; pid: number }; snapshotKey: string };
@@ -110,7 +110,7 @@ describe('views: the explorer in a real VS Code', () => {
     assert.deepStrictEqual(j.spec.process.args, ['sleep', '1000']);
     assert.strictEqual(j.task.status, 'running');
     assert.ok(j.task.pid > 0);
-    prompter.done();
+    host.done();
   });
 
   it('follows ctr: a new container appears, its exit shows with the code, its removal too', async () => {

@@ -13,7 +13,7 @@ import { connectionNodes } from '../../../src/views/tree/connection-messages';
 import { bundled, NOBODY, runJsonProbe, stageForUser } from '../../harness/unprivileged';
 import { ctr, ctrRun, daemonAddress, explorer, rows, until } from './env';
 import { IMAGE, RUNNING } from './fixture';
-import { ScriptedPrompter } from './scripted-prompter';
+import { ScriptedHost } from './scripted-host';
 
 /** The next state of `kind` (for which `also` holds: a reconnect already under way may land first). */
 function nextState(api: ExplorerApi, kind: ConnectionState['kind'], timeoutMs = 30_000, also: (s: ConnectionState) => boolean = () => true): Promise<ConnectionState> {
@@ -76,27 +76,27 @@ describe('views: connection states', () => {
   }
 
   it('Select Socket… writes the machine-scoped setting and reconnects; "Discover automatically" clears it', async () => {
-    const prompter = new ScriptedPrompter();
-    api.setPrompter(prompter);
+    const host = new ScriptedHost(api.host());
+    api.setHost(host);
     try {
-      prompter.picks.push(['Enter a socket path']);
-      prompter.inputs.push('relative/path.sock', `unix://${daemonAddress()}`);
+      host.picks.push(['Enter a socket path']);
+      host.inputs.push('relative/path.sock', `unix://${daemonAddress()}`);
       const bySource = (source: string) => (st: ConnectionState): boolean => st.kind === 'connected' && st.target.source === source;
       const viaSetting = nextState(api, 'connected', 30_000, bySource('setting'));
       assert.strictEqual(await vscode.commands.executeCommand('containerd.selectSocket'), `unix://${daemonAddress()}`);
-      assert.deepStrictEqual(prompter.rejected, ['Enter an absolute path']);
+      assert.deepStrictEqual(host.rejected, ['Enter an absolute path']);
       const s = await viaSetting;
       assert.strictEqual(s.kind === 'connected' && s.target.source, 'setting');
       assert.strictEqual(vscode.workspace.getConfiguration('containerd').inspect('address')?.globalValue, `unix://${daemonAddress()}`);
-      prompter.picks.push(['Discover automatically']);
+      host.picks.push(['Discover automatically']);
       const viaEnv = nextState(api, 'connected', 30_000, bySource('env'));
       await vscode.commands.executeCommand('containerd.selectSocket');
       const e = await viaEnv;
       assert.strictEqual(e.kind === 'connected' && e.target.source, 'env');
       assert.strictEqual(vscode.workspace.getConfiguration('containerd').inspect('address')?.globalValue, undefined);
-      prompter.done();
+      host.done();
     } finally {
-      api.setPrompter(undefined);
+      api.setHost(undefined);
     }
     await api.hub.whenSynced(30_000);
   });

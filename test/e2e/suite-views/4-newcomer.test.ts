@@ -4,9 +4,9 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ExplorerApi } from '../../../src/extension';
-import { ctr, ctrRun, row, until, withScriptedPrompter } from './env';
+import { ctr, ctrRun, row, until, withScriptedHost } from './env';
 import { IMAGE, RUNNING } from './fixture';
-import type { ScriptedPrompter } from './scripted-prompter';
+import type { ScriptedHost } from './scripted-host';
 
 // Ids of their own per run: runc's cgroup is /<namespace>/<id> on the host, so a parallel run's `kill --all` on the
 // same id would signal these processes too.
@@ -15,39 +15,39 @@ const POLITE = `polite-${process.pid}`;
 
 describe('views: what a newcomer tripped on', () => {
   let api: ExplorerApi;
-  let prompter: ScriptedPrompter;
+  let host: ScriptedHost;
   const task = (containerId: string) => ({ type: 'task', namespace: 'default', containerId });
-  const errors = (): string[] => prompter.said.filter((s) => s.level === 'error').map((s) => s.message);
-  withScriptedPrompter((a, p) => { api = a; prompter = p; });
+  const errors = (): string[] => host.said.filter((s) => s.level === 'error').map((s) => s.message);
+  withScriptedHost((a, p) => { api = a; host = p; });
 
   it('Kill SIGTERM on a task that traps TERM: says what went to which pid, then offers SIGKILL, which kills it', async () => {
     await ctrRun(TRAPPER, IMAGE, 'sh', '-c', 'trap "" TERM; while true; do sleep 1; done');
     const [running] = (await until(api.views.providers.tasks, 'trapper running', (r) => r.some((x) => x.label === TRAPPER && x.description.startsWith('running')))).filter((x) => x.label === TRAPPER);
     const pid = /pid (\d+)/.exec(running.description)?.[1];
     assert.ok(pid, running.description);
-    prompter.picks.push(['SIGTERM']);
-    prompter.offers.push('Send SIGKILL');
+    host.picks.push(['SIGTERM']);
+    host.offers.push('Send SIGKILL');
     await vscode.commands.executeCommand('containerd.killTask', task(TRAPPER));
     assert.deepStrictEqual(errors(), []);
-    const infos = prompter.said.filter((s) => s.level === 'info').map((s) => s.message);
+    const infos = host.said.filter((s) => s.level === 'info').map((s) => s.message);
     assert.strictEqual(infos[0], `Sent SIGTERM (15) to ${TRAPPER} (pid ${pid}).`);
-    const offer = prompter.asked.find((a) => a.startsWith('offer: '));
+    const offer = host.asked.find((a) => a.startsWith('offer: '));
     assert.match(offer ?? '', new RegExp(`^offer: ${TRAPPER} \\(pid ${pid}\\) is still running \\d+ s after SIGTERM \\(15\\): it ignores or handles it\\. SIGKILL cannot be ignored\\. \\[Send SIGKILL\\]$`));
     assert.strictEqual(infos[1], `Sent SIGKILL (9) to ${TRAPPER} (pid ${pid}).`);
     await until(api.views.providers.tasks, 'trapper killed', (r) => r.some((x) => x.label === TRAPPER && x.description === 'stopped (exit 137)'));
-    prompter.done();
+    host.done();
   });
 
   it('Kill SIGTERM on a task that exits on it: no SIGKILL offered', async () => {
     await ctrRun(POLITE, IMAGE, 'sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done');
     await until(api.views.providers.tasks, 'polite running', (r) => r.some((x) => x.label === POLITE && x.description.startsWith('running')));
-    prompter.picks.push(['SIGTERM']);
+    host.picks.push(['SIGTERM']);
     await vscode.commands.executeCommand('containerd.killTask', task(POLITE));
     assert.deepStrictEqual(errors(), []);
-    assert.match(prompter.said[0]?.message ?? '', new RegExp(`^Sent SIGTERM \\(15\\) to ${POLITE} \\(pid \\d+\\)\\.$`));
-    assert.ok(!prompter.asked.some((a) => a.startsWith('offer: ')), prompter.asked.join('\n'));
+    assert.match(host.said[0]?.message ?? '', new RegExp(`^Sent SIGTERM \\(15\\) to ${POLITE} \\(pid \\d+\\)\\.$`));
+    assert.ok(!host.asked.some((a) => a.startsWith('offer: ')), host.asked.join('\n'));
     await until(api.views.providers.tasks, 'polite exited 0', (r) => r.some((x) => x.label === POLITE && x.description === 'stopped (exit 0)'));
-    prompter.done();
+    host.done();
   });
 
   it('a stopped task reads the same in Tasks, Containers and both tooltips', async () => {
@@ -66,14 +66,14 @@ describe('views: what a newcomer tripped on', () => {
   });
 
   it('Exec… asks for the command and the mode, not for an exec id (generated)', async () => {
-    prompter.inputs.push('echo hello from exec');
-    prompter.picks.push(['Output channel']);
+    host.inputs.push('echo hello from exec');
+    host.picks.push(['Output channel']);
     const r = await vscode.commands.executeCommand<{ execId: string; exitStatus?: number; output?: string }>('containerd.execInContainer', { type: 'container', namespace: 'default', id: RUNNING });
     assert.deepStrictEqual(errors(), []);
     assert.strictEqual(r?.exitStatus, 0);
     assert.strictEqual(r?.output, 'hello from exec\n');
     assert.match(r?.execId ?? '', /^[a-z0-9][\w.-]+$/);
-    assert.deepStrictEqual(prompter.asked, [`input: Exec in ${RUNNING}: command`, `pick: Exec echo hello from exec in ${RUNNING}`]);
-    prompter.done();
+    assert.deepStrictEqual(host.asked, [`input: Exec in ${RUNNING}: command`, `pick: Exec echo hello from exec in ${RUNNING}`]);
+    host.done();
   });
 });

@@ -7,7 +7,7 @@ import type { ExplorerTreeProvider } from '../../../src/views/tree/base-provider
 import type { ExplorerNode } from '../../../src/views/model/nodes';
 import { runCtr, type CtrResult } from '../../harness/containerd';
 import { ctrRunFlags } from './fixture';
-import { ScriptedPrompter } from './scripted-prompter';
+import { ScriptedHost } from './scripted-host';
 
 export const EXTENSION_ID = 'containerd-explorer.containerd-explorer';
 
@@ -31,21 +31,21 @@ export async function explorer(): Promise<ExplorerApi> {
 
 /**
  * Hooks of a describe() whose tests run commands: the extension's API once, then before each test a fresh
- * ScriptedPrompter installed in it (removed after the test); `use` gets both before each test.
+ * ScriptedHost installed in it (removed after the test); `use` gets both before each test.
  */
-export function withScriptedPrompter(use: (api: ExplorerApi, prompter: ScriptedPrompter) => void): void {
+export function withScriptedHost(use: (api: ExplorerApi, host: ScriptedHost) => void): void {
   let api: ExplorerApi | undefined;
   before(async () => {
     api = await explorer();
   });
   beforeEach(() => {
     assert.ok(api, 'the extension API is missing: the before hook failed');
-    const prompter = new ScriptedPrompter();
-    api.setPrompter(prompter);
-    use(api, prompter);
+    const host = new ScriptedHost(api.host());
+    api.setHost(host);
+    use(api, host);
   });
   afterEach(() => {
-    api?.setPrompter(undefined);
+    api?.setHost(undefined);
   });
 }
 

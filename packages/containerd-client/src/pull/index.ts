@@ -2,6 +2,6 @@
 export { DEFAULT_PULL_CONCURRENCY } from './pull';
 // pull() with `method`: the client-side pull (default) or containerd's Transfer service (see ../transfer).
 export { pull, type PullOptions } from '../transfer/dispatch';
-export type { PlatformChoice, PlannedImage } from './plan';
+export type { PlatformChoice, PlannedImage, ResolvedTarget } from './plan';
 export type { PullProgress, PullPhase, BlobProgress, BlobState, UnpackState, ProgressListener } from './progress';
 export { ingestRef, PULL_WRITE_CHUNK } from './store-blob';

@@ -5,6 +5,8 @@ import { distributionSource, priorSource, recordSource } from '../images/distrib
 import { childGcLabels } from '../images/gc-labels';
 import type { Descriptor, ImageConfig, Index, Manifest, Platform } from '../oci/image-types';
 import { hostPlatform, selectManifest, selectManifests } from '../registry/platform';
+import type { FetchedManifest } from '../registry/client';
+import { digestOf } from '../registry/digest';
 import { RegistryHttpError } from '../registry/errors';
 import { type StoreContext, storeSmallBlob } from './store-blob';
 
@@ -17,6 +19,20 @@ export interface PlannedImage {
   config: ImageConfig;
   /** Whether this pull unpacks it (the chosen platform, or the host's among 'all'). */
   unpack: boolean;
+}
+
+/** A reference resolved before the pull: its descriptor, and the manifest or index already fetched for it. */
+export interface ResolvedTarget {
+  descriptor: Descriptor;
+  fetched?: FetchedManifest;
+}
+
+/** The fetched document must be the descriptor's (its bytes hash to its digest), or the pull would store a lie. */
+export function checkResolved(r: ResolvedTarget): ResolvedTarget {
+  if (r.fetched && (r.fetched.descriptor.digest !== r.descriptor.digest || digestOf(r.fetched.bytes, r.descriptor.digest) !== r.descriptor.digest)) {
+    throw new InvalidArgumentError(`the pre-fetched manifest is not ${r.descriptor.digest}`);
+  }
+  return r;
 }
 
 const MAX_INDEX_DEPTH = 4;
@@ -51,10 +67,10 @@ async function planManifest(ctx: StoreContext, desc: Descriptor, manifest: Manif
 
 /**
  * Fetches and stores the index/manifest tree under `desc` for the chosen platform(s) and returns the images
- * whose layers must be fetched. A single manifest is taken whatever its platform, as ctr does.
+ * whose layers must be fetched (`prefetched`: the document at `desc`, already fetched). A single manifest is taken whatever its platform, as ctr does.
  */
-export async function planImages(ctx: StoreContext, desc: Descriptor, platform: PlatformChoice, depth = 0): Promise<PlannedImage[]> {
-  const fetched = await ctx.registry.fetchManifest(ctx.ref, desc, { signal: ctx.signal });
+export async function planImages(ctx: StoreContext, desc: Descriptor, platform: PlatformChoice, depth = 0, prefetched?: FetchedManifest): Promise<PlannedImage[]> {
+  const fetched = prefetched?.descriptor.digest === desc.digest ? prefetched : await ctx.registry.fetchManifest(ctx.ref, desc, { signal: ctx.signal });
   if (fetched.kind === 'manifest') {
     const planned = await planManifest(ctx, fetched.descriptor, fetched.manifest);
     await withSourceLabel(ctx, fetched.descriptor, () => storeSmallBlob(ctx, fetched.descriptor, fetched.bytes, childGcLabels(fetched.mediaType, fetched.manifest)));

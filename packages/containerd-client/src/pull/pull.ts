@@ -16,7 +16,7 @@ import { hostPlatform } from '../registry/platform';
 import { parseReference } from '../registry/reference';
 import type { Image } from '../types';
 import { Limiter } from './limiter';
-import { type PlannedImage, type PlatformChoice, planImages, withSourceLabel } from './plan';
+import { type PlannedImage, type PlatformChoice, type ResolvedTarget, checkResolved, planImages, withSourceLabel } from './plan';
 import { ProgressTracker, type ProgressListener } from './progress';
 import { type StoreContext, ingestRef, storeStreamedBlob } from './store-blob';
 
@@ -32,6 +32,11 @@ export interface PullOptions {
   registryOptions?: RegistryClientOptions;
   /** A registry client to reuse (its own credentials and options then apply). */
   registry?: RegistryClient;
+  /**
+   * The reference already resolved by the caller (e.g. to offer the platforms of its index): the pull starts
+   * from this descriptor, and from its fetched manifest or index when given, instead of asking the registry again.
+   */
+  resolved?: ResolvedTarget;
   /** Layers downloaded at once (default 3, as containerd). */
   concurrency?: number;
   /** Unpack into snapshots (default true). */
@@ -100,9 +105,9 @@ export async function pull(client: ContainerdClient, reference: string, options:
     const ctx: StoreContext = {
       leased, unleased, registry, ref, tracker, signal, sourceLabels: distributionSourceLabel(ref.domain, ref.path),
     };
-    const resolved = await registry.resolve(ref, { signal });
+    const resolved = options.resolved ? checkResolved(options.resolved) : await registry.resolve(ref, { signal });
     tracker.phase('fetching');
-    const planned = await planImages(ctx, resolved.descriptor, options.platform ?? hostPlatform());
+    const planned = await planImages(ctx, resolved.descriptor, options.platform ?? hostPlatform(), 0, options.resolved?.fetched);
 
     // Everything the pull will need goes into the lease up front: blobs committed outside it (resumable
     // layer ingests) and snapshots already present are then safe from GC until the image record exists.

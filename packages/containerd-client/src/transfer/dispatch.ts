@@ -13,7 +13,7 @@ export interface PullOptions extends ClientPullOptions {
   /**
    * `client` (default): this client downloads and unpacks, on any containerd. `auto`: containerd's Transfer
    * service when the daemon offers it (2.x), else the client-side pull. `transfer`: Transfer or fail.
-   * Through Transfer, `registry`, `concurrency` and the retry options do not apply (the daemon has its own).
+   * Through Transfer, `registry`, `resolved`, `concurrency` and the retry options do not apply (the daemon has its own).
    */
   method?: PullMethod;
   /** Told which pull runs, and why, before it starts. */
