@@ -2,7 +2,8 @@
 // remote (Remote-SSH host, WSL distro, or local) and the socket, so two hosts or two daemons keep their own choice.
 // Free of `vscode`: the composition root hands in the memento, the setting and the remote's name.
 import { defaultNamespace } from '@containerd-explorer/client';
-import { Emitter, type Disposable, type Event } from '../base/emitter';
+import { Emitter, type Event } from '../base/emitter';
+import { Disposable } from '../base/lifecycle';
 
 const KEY_PREFIX = 'containerd.activeNamespace';
 
@@ -20,13 +21,14 @@ export interface ActiveNamespaceOptions {
   remoteName?: string;
 }
 
-export class ActiveNamespace implements Disposable {
+export class ActiveNamespace extends Disposable {
   private current: string;
   private socketPath = '';
-  private readonly emitter = new Emitter<string>();
+  private readonly emitter = this._register(new Emitter<string>());
   readonly onDidChange: Event<string> = this.emitter.event;
 
   constructor(private readonly options: ActiveNamespaceOptions) {
+    super();
     this.current = this.configured();
   }
 
@@ -59,6 +61,4 @@ export class ActiveNamespace implements Disposable {
     this.current = name;
     this.emitter.fire(name);
   }
-
-  dispose(): void { this.emitter.dispose(); }
 }

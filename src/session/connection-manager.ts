@@ -1,25 +1,35 @@
 // The connection to containerd as a state machine: connecting -> connected (with the daemon's version) or
 // failed (with the typed problem). When the daemon goes away it reconnects with backoff, quietly: one log line
-// per distinct problem, never a popup, never an unhandled rejection. Free of `vscode`.
+// per distinct problem, never a popup, never an unhandled rejection. Free of `vscode`, and of the concrete client:
+// it opens connections through an injected ConnectFn (containerd-connect.ts in the extension, a fake in unit tests).
 import {
-  capabilitiesOf, connect, ConnectionError, ContainerdError, daemonCapabilities, SocketPermissionError, sweepStalePullLeases, UnavailableError, UnknownError,
+  ConnectionError, ContainerdError, SocketPermissionError, UnavailableError, UnknownError,
   type ContainerdClient, type DaemonCapabilities, type DaemonVersion, type SocketProblem,
 } from '@containerd-explorer/client';
 import { Emitter, nextEvent, type Event } from '../base/emitter';
+import { Disposable } from '../base/lifecycle';
 import { describeAddress, type ResolvedAddress } from './address-source';
 import type { Logger } from './logger';
+import { realTimers, type ConnectFn, type OpenedClient, type SessionClient, type SweepLeasesFn, type Timers } from './session-client';
 
 export type ConnectionProblem = SocketProblem | 'unknown';
 
-export type ConnectionState =
+/** `C` is the client type the manager hands out; the extension's is the real ContainerdClient. */
+export type ConnectionState<C = ContainerdClient> =
   | { kind: 'idle' }
   | { kind: 'connecting'; target: ResolvedAddress; attempt: number; reconnecting: boolean; lastError?: ContainerdError }
-  | { kind: 'connected'; target: ResolvedAddress; client: ContainerdClient; version: DaemonVersion; capabilities: DaemonCapabilities; epoch: number }
+  | { kind: 'connected'; target: ResolvedAddress; client: C; version: DaemonVersion; capabilities: DaemonCapabilities; epoch: number }
   | { kind: 'failed'; target: ResolvedAddress; error: ContainerdError; problem: ConnectionProblem; retrying: boolean };
 
-export interface ConnectionManagerOptions {
+export interface ConnectionManagerOptions<C extends SessionClient> {
   resolveAddress: () => ResolvedAddress;
   log: Logger;
+  /** Opens and verifies a connection (containerdConnect(log).connect for the real daemon). */
+  connect: ConnectFn<C>;
+  /** Removes leases of interrupted pulls after each (re)connect; none when omitted. */
+  sweepLeases?: SweepLeasesFn<C>;
+  /** Backoff and grace timers (default: the real clock). */
+  timers?: Timers;
   /** Deadline for unary calls of the client (default 30 s). */
   timeoutMs?: number;
   /** Delay before reconnect attempt n is min(maxMs, initialMs * 2^n). */
@@ -40,50 +50,54 @@ function asContainerdError(e: unknown): ContainerdError {
   return e instanceof ContainerdError ? e : new UnknownError(e instanceof Error ? e.message : String(e), { cause: e });
 }
 
-export class ConnectionManager {
-  private current: ConnectionState = { kind: 'idle' };
-  private readonly emitter: Emitter<ConnectionState>;
-  readonly onDidChangeState: Event<ConnectionState>;
+export class ConnectionManager<C extends SessionClient = ContainerdClient> extends Disposable {
+  private current: ConnectionState<C> = { kind: 'idle' };
+  private readonly emitter: Emitter<ConnectionState<C>>;
+  readonly onDidChangeState: Event<ConnectionState<C>>;
   private epoch = 0;
   /** Bumped to cancel an attempt in flight (retry, address change, dispose). */
   private generation = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: unknown;
   private attempt = 0;
   private lostAt = 0;
   private lastLogged = '';
-  private disposed = false;
   private readonly backoff: { initialMs: number; maxMs: number };
   private readonly graceMs: number;
+  private readonly timers: Timers;
 
-  constructor(private readonly options: ConnectionManagerOptions) {
-    this.emitter = new Emitter<ConnectionState>((e) => options.log.error(`connection state listener failed: ${String(e)}`));
+  constructor(private readonly options: ConnectionManagerOptions<C>) {
+    super();
+    this.emitter = this._register(new Emitter<ConnectionState<C>>((e) => options.log.error(`connection state listener failed: ${String(e)}`)));
     this.onDidChangeState = this.emitter.event;
     this.backoff = options.backoff ?? { initialMs: 250, maxMs: 10_000 };
     this.graceMs = options.graceMs ?? 5_000;
+    this.timers = options.timers ?? realTimers;
+    // Disposing cancels a pending attempt and closes the connection.
+    this._register({ dispose: () => this.dropClient() });
   }
 
-  get state(): ConnectionState { return this.current; }
+  get state(): ConnectionState<C> { return this.current; }
 
   /** The connected client, or undefined. */
-  get client(): ContainerdClient | undefined {
+  get client(): C | undefined {
     return this.current.kind === 'connected' ? this.current.client : undefined;
   }
 
-  private setState(s: ConnectionState): void {
+  private setState(s: ConnectionState<C>): void {
     this.current = s;
     this.emitter.fire(s);
   }
 
   /** Connects unless already connected or connecting. */
   start(): void {
-    if (this.disposed || this.current.kind === 'connected' || this.current.kind === 'connecting') return;
+    if (this.isDisposed || this.current.kind === 'connected' || this.current.kind === 'connecting') return;
     if (this.current.kind === 'failed' && this.current.retrying) return;
     this.connectNow(false);
   }
 
   /** The user asked: try again now, with the address resolved afresh. */
   retry(): void {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     this.attempt = 0;
     this.lastLogged = '';
     this.dropClient();
@@ -96,15 +110,16 @@ export class ConnectionManager {
   /**
    * Any layer reports a failed call here. An UnavailableError on the current client means the daemon went away
    * (it restarted, or its socket vanished): reconnect with backoff. Other errors are the caller's business.
+   * `client` is the one the failed call used (compared by identity; any view of it such as withNamespace's is not it).
    */
-  reportFailure(e: unknown, client?: ContainerdClient): void {
-    if (this.disposed || this.current.kind !== 'connected') return;
+  reportFailure(e: unknown, client?: object): void {
+    if (this.isDisposed || this.current.kind !== 'connected') return;
     if (client && client !== this.current.client) return; // a stale client: already handled
     if (!(e instanceof UnavailableError)) return;
     const lost = this.current;
     this.options.log.warn(`Lost the connection to containerd at ${lost.target.socketPath}: ${e.message}. Reconnecting…`);
     lost.client.close();
-    this.lostAt = Date.now();
+    this.lostAt = this.timers.now();
     this.attempt = 0;
     this.lastLogged = '';
     this.setState({ kind: 'connecting', target: lost.target, attempt: 0, reconnecting: true, lastError: e });
@@ -112,7 +127,7 @@ export class ConnectionManager {
   }
 
   /** Resolves with the client once connected; rejects after timeoutMs (0: wait forever). */
-  async whenConnected(timeoutMs = 0): Promise<ContainerdClient> {
+  async whenConnected(timeoutMs = 0): Promise<C> {
     if (this.current.kind === 'connected') return this.current.client;
     const s = await nextEvent(this.onDidChangeState, (st) => st.kind === 'connected', timeoutMs);
     if (s.kind !== 'connected') throw new Error('unreachable');
@@ -120,16 +135,16 @@ export class ConnectionManager {
   }
 
   private dropClient(): void {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
     this.generation++;
     if (this.current.kind === 'connected') this.current.client.close();
   }
 
   private schedule(reconnecting: boolean): void {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** Math.min(this.attempt, 16));
-    this.timer = setTimeout(() => {
+    this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;
       this.connectNow(reconnecting, true);
     }, delay);
@@ -150,14 +165,10 @@ export class ConnectionManager {
     if (!quiet) {
       this.setState({ kind: 'connecting', target, attempt: this.attempt, reconnecting, ...(this.current.kind === 'failed' ? { lastError: this.current.error } : {}) });
     }
-    connect({ address: target.socketPath, timeoutMs: this.options.timeoutMs ?? 30_000 }).then(
-      async (connected) => {
-        if (gen !== this.generation || this.disposed) { connected.close(); return; }
-        const version = connected.daemonVersion ?? { version: 'unknown', revision: '' };
-        const capabilities = await this.capabilities(connected, version);
-        if (gen !== this.generation || this.disposed) { connected.close(); return; }
-        // Snapshot calls of every view and command go to the snapshotter the daemon can use.
-        const client = capabilities.defaultSnapshotter === connected.snapshotter ? connected : connected.withSnapshotter(capabilities.defaultSnapshotter);
+    // Through a promise, so a connect that throws synchronously is a failed attempt too.
+    new Promise<OpenedClient<C>>((resolve) => resolve(this.options.connect(target.socketPath, this.options.timeoutMs ?? 30_000))).then(
+      ({ client, version, capabilities }) => {
+        if (gen !== this.generation || this.isDisposed) { client.close(); return; }
         this.attempt = 0;
         this.lastLogged = '';
         this.options.log.info(`Connected to containerd ${version.version} at ${describeAddress(target)}: snapshotter ${capabilities.defaultSnapshotter} (${capabilities.snapshotterReason}); ${capabilities.transfer.offered ? 'Transfer service offered' : 'no Transfer service'}`);
@@ -165,32 +176,22 @@ export class ConnectionManager {
         this.sweepPullLeases(client, gen);
       },
       (e: unknown) => {
-        if (gen !== this.generation || this.disposed) return;
+        if (gen !== this.generation || this.isDisposed) return;
         this.fail(target, asContainerdError(e), reconnecting);
       },
     );
   }
 
-  /** The daemon's capabilities; if Introspection fails, what its version alone implies (logged, not fatal). */
-  private async capabilities(client: ContainerdClient, version: DaemonVersion): Promise<DaemonCapabilities> {
-    try {
-      return await daemonCapabilities(client, { timeoutMs: 10_000 });
-    } catch (e) {
-      this.options.log.warn(`Could not read containerd's plugins (Introspection): ${e instanceof Error ? e.message : String(e)}; assuming overlayfs and the client-side pull`);
-      return capabilitiesOf(version, []);
-    }
-  }
-
   /** At every (re)connect: leases of pulls that containerd's restart (or a closed window) interrupted pin space for 24 h. */
-  private sweepPullLeases(client: ContainerdClient, gen: number): void {
-    sweepStalePullLeases(client).then((swept) => {
+  private sweepPullLeases(client: C, gen: number): void {
+    this.options.sweepLeases?.(client).then((swept) => {
       for (const s of swept) {
         // The image name comes from a label: printable characters only.
         const image = s.image ? ` of ${s.image.replace(/[^\x20-\x7e]/g, '?')}` : '';
         this.options.log.info(`Removed the lease of an interrupted pull${image} (namespace ${s.namespace}, lease ${s.id}): ${s.reason}. containerd frees what only it held.`);
       }
     }, (e: unknown) => {
-      if (gen === this.generation && !this.disposed) this.options.log.warn(`Could not clean up leases of interrupted pulls: ${e instanceof Error ? e.message : String(e)}`);
+      if (gen === this.generation && !this.isDisposed) this.options.log.warn(`Could not clean up leases of interrupted pulls: ${e instanceof Error ? e.message : String(e)}`);
     });
   }
 
@@ -205,7 +206,7 @@ export class ConnectionManager {
       this.options.log.debug(`reconnect attempt ${this.attempt} failed: ${error.message}`);
     }
     this.attempt++;
-    const withinGrace = reconnecting && Date.now() - this.lostAt < this.graceMs;
+    const withinGrace = reconnecting && this.timers.now() - this.lostAt < this.graceMs;
     if (withinGrace && retrying) {
       // A daemon restart usually takes a second or two: keep showing "reconnecting" rather than an error.
       this.current = { kind: 'connecting', target, attempt: this.attempt, reconnecting: true, lastError: error };
@@ -216,11 +217,5 @@ export class ConnectionManager {
       else this.setState({ kind: 'failed', target, error, problem, retrying });
     }
     if (retrying) this.schedule(reconnecting);
-  }
-
-  dispose(): void {
-    this.disposed = true;
-    this.dropClient();
-    this.emitter.dispose();
   }
 }

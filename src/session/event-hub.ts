@@ -1,10 +1,16 @@
 // ONE subscription to containerd's event stream, for every namespace, feeding one sink (the explorer model, which
 // the views read). It starts when a view becomes visible; after each (re)connect it resubscribes and then lists everything, since events were
 // missed meanwhile. A stream that breaks is reported to the connection manager, which reconnects. No polling.
-import { UnavailableError, type ContainerdClient, type ContainerdEvent } from '@containerd-explorer/client';
+// It needs only the narrow HubConnection and SessionClient, so unit tests drive it over an in-memory client.
+import { UnavailableError, type ContainerdEvent } from '@containerd-explorer/client';
 import type { ConnectionManager, ConnectionState } from './connection-manager';
 import type { Logger } from './logger';
-import { Emitter, nextEvent, type Disposable, type Event } from '../base/emitter';
+import type { SessionClient } from './session-client';
+import { Emitter, nextEvent, type Event } from '../base/emitter';
+import { Disposable } from '../base/lifecycle';
+
+/** What the hub uses of the connection manager. */
+export type HubConnection = Pick<ConnectionManager<SessionClient>, 'state' | 'onDidChangeState' | 'start' | 'reportFailure'>;
 
 /** What the hub feeds: every event as it arrives, a full listing after each (re)subscription, a reset on failure. */
 export interface EventSink {
@@ -19,7 +25,7 @@ export interface SyncState {
   eventsReceived: number;
 }
 
-export class EventHub implements Disposable {
+export class EventHub extends Disposable {
   private wanted = false;
   private running: { epoch: number; abort: AbortController } | undefined;
   private syncedEpoch = 0;
@@ -30,14 +36,16 @@ export class EventHub implements Disposable {
   private readonly eventEmitter: Emitter<ContainerdEvent>;
   /** Every event, as it arrives (before the model's coalescing). */
   readonly onDidReceiveEvent: Event<ContainerdEvent>;
-  private readonly sub: Disposable;
 
-  constructor(private readonly connection: ConnectionManager, private readonly model: EventSink, private readonly log: Logger) {
-    this.syncedEmitter = new Emitter<SyncState>((e) => log.error(`sync listener failed: ${String(e)}`));
+  constructor(private readonly connection: HubConnection, private readonly model: EventSink, private readonly log: Logger) {
+    super();
+    this.syncedEmitter = this._register(new Emitter<SyncState>((e) => log.error(`sync listener failed: ${String(e)}`)));
     this.onDidSync = this.syncedEmitter.event;
-    this.eventEmitter = new Emitter<ContainerdEvent>((e) => log.error(`event listener failed: ${String(e)}`));
+    this.eventEmitter = this._register(new Emitter<ContainerdEvent>((e) => log.error(`event listener failed: ${String(e)}`)));
     this.onDidReceiveEvent = this.eventEmitter.event;
-    this.sub = connection.onDidChangeState((s) => this.onState(s));
+    this._register(connection.onDidChangeState((s) => this.onState(s)));
+    // Disposing aborts the running subscription (its pump then ends quietly).
+    this._register({ dispose: () => this.stop() });
   }
 
   get isWanted(): boolean { return this.wanted; }
@@ -62,7 +70,7 @@ export class EventHub implements Disposable {
     }, timeoutMs);
   }
 
-  private onState(s: ConnectionState): void {
+  private onState(s: ConnectionState<SessionClient>): void {
     if (s.kind === 'connected') {
       if (this.wanted && this.running?.epoch !== s.epoch) this.subscribe(s.client, s.epoch);
       return;
@@ -77,7 +85,7 @@ export class EventHub implements Disposable {
     this.running = undefined;
   }
 
-  private subscribe(client: ContainerdClient, epoch: number): void {
+  private subscribe(client: SessionClient, epoch: number): void {
     this.stop();
     const abort = new AbortController();
     this.running = { epoch, abort };
@@ -93,7 +101,7 @@ export class EventHub implements Disposable {
     void this.pump(client, iterator, first, abort.signal);
   }
 
-  private async pump(client: ContainerdClient, iterator: AsyncIterator<ContainerdEvent>, first: Promise<IteratorResult<ContainerdEvent>>, signal: AbortSignal): Promise<void> {
+  private async pump(client: SessionClient, iterator: AsyncIterator<ContainerdEvent>, first: Promise<IteratorResult<ContainerdEvent>>, signal: AbortSignal): Promise<void> {
     let failure: unknown;
     try {
       for (let r = await first; !r.done; r = await iterator.next()) {
@@ -110,12 +118,5 @@ export class EventHub implements Disposable {
     const e = failure instanceof UnavailableError ? failure : new UnavailableError(`the event stream ended${failure ? `: ${String(failure)}` : ''}`, { cause: failure });
     if (!(failure instanceof UnavailableError)) this.log.warn(e.message);
     this.connection.reportFailure(e, client);
-  }
-
-  dispose(): void {
-    this.stop();
-    this.sub.dispose();
-    this.syncedEmitter.dispose();
-    this.eventEmitter.dispose();
   }
 }

@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { connect, type ContainerdClient } from '../../packages/containerd-client/src';
 import { ConnectionManager } from '../../src/session/connection-manager';
+import { containerdConnect } from '../../src/session/containerd-connect';
 import type { Logger } from '../../src/session/logger';
 import { EventHub } from '../../src/session/event-hub';
 import { DaemonModel, type DaemonSnapshot } from '../../src/views/model/daemon-model';
@@ -40,7 +41,7 @@ describe('Daemon view: a private containerd, restarted', function () {
   before(async () => {
     daemon = await startContainerd({ name: 'daemon-view' });
     direct = await connect({ address: daemon.address });
-    connection = new ConnectionManager({ resolveAddress: () => ({ socketPath: daemon.address, source: 'setting' }), log: quiet, backoff: { initialMs: 100, maxMs: 1000 } });
+    connection = new ConnectionManager({ ...containerdConnect(quiet), resolveAddress: () => ({ socketPath: daemon.address, source: 'setting' }), log: quiet, backoff: { initialMs: 100, maxMs: 1000 } });
     model = new ExplorerModel({ client: () => connection.client, failed: (e, _what, c) => connection.reportFailure(e, c) });
     // The event stream is what notices the daemon going away, as in the extension.
     hub = new EventHub(connection, model, quiet);

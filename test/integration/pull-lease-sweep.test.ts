@@ -9,6 +9,7 @@ import { connect, NotFoundError, UnavailableError, type ContainerdClient } from 
 import { pull, type PullProgress } from '../../packages/containerd-client/src/pull';
 import { LEASE_OWNER_LABEL, PULL_IMAGE_LABEL } from '../../packages/containerd-client/src/pull/pull-leases';
 import { ConnectionManager, type ConnectionState } from '../../src/session/connection-manager';
+import { containerdConnect } from '../../src/session/containerd-connect';
 import type { Logger } from '../../src/session/logger';
 import { nextEvent } from '../../src/base/emitter';
 import { buildImage, pushImage, sharedRegistry, startContainerd, type Daemon } from '../harness';
@@ -92,7 +93,7 @@ describe('stale pull leases after containerd dies mid-pull (integration)', funct
     });
 
     // The extension connects (as at start): the sweep runs.
-    connection = new ConnectionManager({ resolveAddress: () => ({ socketPath: daemon.address, source: 'setting' }), log, backoff: { initialMs: 100, maxMs: 1000 } });
+    connection = new ConnectionManager({ ...containerdConnect(log), resolveAddress: () => ({ socketPath: daemon.address, source: 'setting' }), log, backoff: { initialMs: 100, maxMs: 1000 } });
     const first = connected(connection);
     connection.start();
     await first;

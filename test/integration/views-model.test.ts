@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { connect, formatPlatform, hostPlatform, normalizePlatform, parsePlatform, type ContainerdClient } from '../../packages/containerd-client/src';
 import { ConnectionManager, type ConnectionState } from '../../src/session/connection-manager';
+import { containerdConnect } from '../../src/session/containerd-connect';
 import type { Logger } from '../../src/session/logger';
 import type { PermissionFix } from '../../src/session/permission-fix';
 import { nextEvent } from '../../src/base/emitter';
@@ -59,7 +60,7 @@ describe('views model: live state from one containerd event stream', function ()
     client = await connect({ address: daemon.address, namespace: NS });
     await client.namespaces.create(NS, { purpose: 'views-model test' });
     image = await importTestImage(client, IMAGE);
-    connection = new ConnectionManager({ resolveAddress: () => ({ socketPath: daemon.address, source: 'setting' }), log, backoff: { initialMs: 100, maxMs: 1000 } });
+    connection = new ConnectionManager({ ...containerdConnect(log), resolveAddress: () => ({ socketPath: daemon.address, source: 'setting' }), log, backoff: { initialMs: 100, maxMs: 1000 } });
     connection.onDidChangeState((s) => states.push(s));
     model = new ExplorerModel({ client: () => connection.client, failed: (e, _what, c) => connection.reportFailure(e, c) });
     model.onDidChange((c) => changes.push(c));
@@ -191,7 +192,7 @@ describe('views model: live state from one containerd event stream', function ()
 describe('views model: connection problems are told apart', function () {
   this.timeout(60_000);
   const failedState = async (socketPath: string): Promise<Extract<ConnectionState, { kind: 'failed' }>> => {
-    const m = new ConnectionManager({ resolveAddress: () => ({ socketPath, source: 'setting' }), log });
+    const m = new ConnectionManager({ ...containerdConnect(log), resolveAddress: () => ({ socketPath, source: 'setting' }), log });
     try {
       const failed = nextEvent(m.onDidChangeState, (s) => s.kind === 'failed', 20_000);
       m.start();

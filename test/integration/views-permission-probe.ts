@@ -2,11 +2,12 @@
 // enter the checkout): connects through the ConnectionManager to the socket given as argv[2] and prints the first
 // failed state and the computed fix as one JSON line.
 import { ConnectionManager } from '../../src/session/connection-manager';
+import { containerdConnect } from '../../src/session/containerd-connect';
 import { permissionFix } from '../../src/session/permission-fix';
 
 const socketPath = process.argv[2] ?? '';
 const silent = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-const manager = new ConnectionManager({ resolveAddress: () => ({ socketPath, source: 'setting' }), log: silent });
+const manager = new ConnectionManager({ ...containerdConnect(silent), resolveAddress: () => ({ socketPath, source: 'setting' }), log: silent });
 const timer = setTimeout(() => { console.log(JSON.stringify({ kind: 'timeout' })); process.exit(2); }, 20_000);
 manager.onDidChangeState((s) => {
   if (s.kind !== 'failed' && s.kind !== 'connected') return;
