@@ -27,3 +27,9 @@ export abstract class Disposable implements DisposableLike {
     }
   }
 }
+
+/** A disposable that runs `fn` (once): for releasing what is not itself disposable (a timer, a map, a stream). */
+export function toDisposable(fn: () => void): DisposableLike {
+  let done = false;
+  return { dispose: () => { if (!done) { done = true; fn(); } } };
+}

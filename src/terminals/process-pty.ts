@@ -4,6 +4,7 @@
 // closes the terminal, the session decides (an exec is killed and deleted, an attached task is only detached).
 import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
+import { Disposable } from '../base/lifecycle';
 import { crlf, dim, PtyOutput, red } from './pty-output';
 
 export interface PtySize { width: number; height: number }
@@ -31,8 +32,8 @@ export interface ProcessPtyOptions {
 
 const TRANSCRIPT_CHARS = 64 * 1024;
 
-export class ProcessPty implements vscode.Pseudoterminal {
-  private readonly out = new PtyOutput();
+export class ProcessPty extends Disposable implements vscode.Pseudoterminal {
+  private readonly out = this._register(new PtyOutput());
   readonly onDidWrite = this.out.onDidWrite;
   readonly onDidClose = this.out.onDidClose;
   private session: PtySession | undefined;
@@ -54,6 +55,7 @@ export class ProcessPty implements vscode.Pseudoterminal {
   private recent = '';
 
   constructor(private readonly options: ProcessPtyOptions) {
+    super();
     this.ready.catch(() => undefined);
     // What the terminal showed last (for tests and diagnostics), bounded.
     this.onDidWrite((s) => { this.recent = (this.recent + s).slice(-TRANSCRIPT_CHARS); });
@@ -130,9 +132,9 @@ export class ProcessPty implements vscode.Pseudoterminal {
     if (was === 'running') void this.session?.abandon().catch((e: unknown) => this.options.onError?.(e instanceof Error ? e.message : String(e)));
   }
 
-  /** Test and shutdown hook: what closing the terminal does, without VS Code. */
-  dispose(): void {
+  /** Test and shutdown hook: what closing the terminal does (let go of the process), without VS Code. */
+  override dispose(): void {
     this.close();
-    this.out.dispose();
+    super.dispose();
   }
 }

@@ -2,6 +2,7 @@
 // found again by key (one attached terminal per task), and released when the extension goes away: execs are
 // killed, attached tasks detached.
 import * as vscode from 'vscode';
+import { Disposable, toDisposable } from '../base/lifecycle';
 
 interface Closeable { close(): void }
 
@@ -9,13 +10,21 @@ interface Entry { key: string; name: string; pty: Closeable }
 
 export interface OpenTerminal { terminal: vscode.Terminal; name: string }
 
-export class TerminalManager implements vscode.Disposable {
+export class TerminalManager extends Disposable {
   private readonly entries = new Map<vscode.Terminal, Entry>();
-  private readonly sub: vscode.Disposable;
 
   /** `create` opens the terminal (the commands' host); the default is VS Code's window. */
   constructor(private readonly create: (options: vscode.ExtensionTerminalOptions) => vscode.Terminal = (o) => vscode.window.createTerminal(o)) {
-    this.sub = vscode.window.onDidCloseTerminal((t) => this.entries.delete(t));
+    super();
+    // Released newest first: the terminals go before the close listener.
+    this._register(vscode.window.onDidCloseTerminal((t) => this.entries.delete(t)));
+    this._register(toDisposable(() => {
+      for (const [t, e] of this.entries) {
+        e.pty.close();
+        t.dispose();
+      }
+      this.entries.clear();
+    }));
   }
 
   /** A free name: `redis: sh`, then `redis: sh (2)`, … */
@@ -42,13 +51,4 @@ export class TerminalManager implements vscode.Disposable {
 
   /** Names of the open terminals (tests). */
   names(): string[] { return [...this.entries.values()].map((e) => e.name); }
-
-  dispose(): void {
-    this.sub.dispose();
-    for (const [t, e] of this.entries) {
-      e.pty.close();
-      t.dispose();
-    }
-    this.entries.clear();
-  }
 }

@@ -3,6 +3,7 @@
 // reload is rendered again rather than lost.
 import * as vscode from 'vscode';
 import { Emitter } from '../../base/emitter';
+import { Disposable, toDisposable } from '../../base/lifecycle';
 
 export const SCHEME = 'containerd';
 
@@ -19,12 +20,17 @@ export function parseDocumentUri(uri: vscode.Uri): DocumentRef | undefined {
   return m ? { namespace: m[1], kind: m[2], name: m[3], ext: m[4] } : undefined;
 }
 
-export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly emitter = new Emitter<vscode.Uri>();
+export class ReadOnlyDocuments extends Disposable implements vscode.TextDocumentContentProvider {
+  private readonly emitter = this._register(new Emitter<vscode.Uri>());
   readonly onDidChange = this.emitter.event;
   private readonly renderers = new Map<string, Renderer>();
   private readonly cache = new Map<string, string>();
-  private readonly closing = vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString()));
+
+  constructor() {
+    super();
+    this._register(vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString())));
+    this._register(toDisposable(() => this.cache.clear()));
+  }
 
   addRenderer(kind: string, render: Renderer): void { this.renderers.set(kind, render); }
 
@@ -58,12 +64,6 @@ export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vs
 
   /** Content of a document shown before (for tests). */
   cached(uri: vscode.Uri): string | undefined { return this.cache.get(uri.toString()); }
-
-  dispose(): void {
-    this.closing.dispose();
-    this.emitter.dispose();
-    this.cache.clear();
-  }
 }
 
 /** The built-in Markdown preview (activated on demand); false where it is missing (e.g. disabled). */

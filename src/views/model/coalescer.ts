@@ -1,6 +1,7 @@
 // Collects change keys and hands them over once per window: a burst of events becomes one tree refresh.
+import { Disposable, toDisposable } from '../../base/lifecycle';
 
-export class Coalescer<K> {
+export class Coalescer<K> extends Disposable {
   private pending = new Set<K>();
   private timer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
@@ -8,9 +9,19 @@ export class Coalescer<K> {
   /**
    * @param windowMs measured from the first change of a batch (not extended by later ones), so latency is bounded.
    */
-  constructor(private readonly windowMs: number, private readonly flush: (keys: Set<K>) => void) {}
+  constructor(private readonly windowMs: number, private readonly flush: (keys: Set<K>) => void) {
+    super();
+    // Disposed: nothing more is announced, and whoever waits for a flush is let go.
+    this._register(toDisposable(() => {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.pending.clear();
+      this.releaseWaiters();
+    }));
+  }
 
   mark(key: K): void {
+    if (this.isDisposed) return;
     this.pending.add(key);
     this.timer ??= setTimeout(() => this.flushNow(), this.windowMs);
   }
@@ -25,10 +36,14 @@ export class Coalescer<K> {
     try {
       if (keys.size) this.flush(keys);
     } finally {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const w of waiters) w();
+      this.releaseWaiters();
     }
+  }
+
+  private releaseWaiters(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
   }
 
   /** Resolves after the next flush, or at once when nothing is pending. */
@@ -37,14 +52,6 @@ export class Coalescer<K> {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.pending.clear();
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const w of waiters) w();
-  }
 }
 
 /**

@@ -6,7 +6,8 @@ import { UnimplementedError } from '@containerd-explorer/client';
 import type { ConnectionManager, ConnectionState } from '../../session/connection-manager';
 import { capabilitiesFor, type DaemonCapabilityView } from './daemon-capabilities';
 import { findDaemonProcess, type DaemonProcess } from './daemon-process';
-import { Emitter, type Disposable, type Event } from '../../base/emitter';
+import { Emitter, type Event } from '../../base/emitter';
+import { Disposable } from '../../base/lifecycle';
 
 export interface DaemonInfo {
   socketPath: string;
@@ -58,21 +59,20 @@ export interface DaemonModelOptions {
 
 const MAX_RESTARTS = 10;
 
-export class DaemonModel implements Disposable {
+export class DaemonModel extends Disposable {
   private info: DaemonInfo | undefined;
   private queryError: string | undefined;
   private restarts: DaemonRestart[] = [];
   private reconnects = 0;
   private lastEpoch = 0;
-  private readonly emitter = new Emitter<DaemonSnapshot>();
+  private readonly emitter = this._register(new Emitter<DaemonSnapshot>());
   /** Fires after every change of the snapshot. */
   readonly onDidChange: Event<DaemonSnapshot>;
-  private readonly sub: Disposable;
-  private disposed = false;
 
   constructor(private readonly connection: ConnectionManager, private readonly options: DaemonModelOptions = {}) {
+    super();
     this.onDidChange = this.emitter.event;
-    this.sub = connection.onDidChangeState((s) => this.stateChanged(s));
+    this._register(connection.onDidChangeState((s) => this.stateChanged(s)));
     this.stateChanged(connection.state);
   }
 
@@ -96,7 +96,7 @@ export class DaemonModel implements Disposable {
   }
 
   private stateChanged(s: ConnectionState): void {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     if (s.kind === 'connected' && s.epoch !== this.lastEpoch) {
       if (this.lastEpoch !== 0) this.reconnects++;
       this.lastEpoch = s.epoch;
@@ -123,13 +123,13 @@ export class DaemonModel implements Disposable {
         fetchedAt: new Date(), epoch,
       };
     } catch (e) {
-      if (this.disposed || epoch !== this.lastEpoch) return;
+      if (this.isDisposed || epoch !== this.lastEpoch) return;
       this.queryError = e instanceof Error ? e.message : String(e);
       this.options.failed?.(e, client);
       this.emitter.fire(this.snapshot);
       return;
     }
-    if (this.disposed || epoch !== this.lastEpoch) return;
+    if (this.isDisposed || epoch !== this.lastEpoch) return;
     const restart = this.info && this.info.socketPath === socketPath ? restartBetween(this.info, info) : undefined;
     if (restart) this.restarts = [restart, ...this.restarts].slice(0, MAX_RESTARTS);
     if (this.info && this.info.socketPath !== socketPath) this.restarts = [];
@@ -138,11 +138,6 @@ export class DaemonModel implements Disposable {
     this.emitter.fire(this.snapshot);
   }
 
-  dispose(): void {
-    this.disposed = true;
-    this.sub.dispose();
-    this.emitter.dispose();
-  }
 }
 
 /** A restart between two answers from the same socket, when something shows it (else a mere reconnect). */

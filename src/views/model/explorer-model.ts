@@ -1,20 +1,22 @@
 // All namespaces and their models, fed by one event stream; changes leave here coalesced (~30 ms). Free of `vscode`.
-import { NotFoundError, type ContainerdClient, type ContainerdEvent, type Namespace } from '@containerd-explorer/client';
+import { NotFoundError, type ContainerdEvent, type Namespace } from '@containerd-explorer/client';
 import { Coalescer } from './coalescer';
 import { Emitter, type Event } from '../../base/emitter';
+import { Disposable } from '../../base/lifecycle';
+import type { ModelClient } from './model-client';
 import { NamespaceModel } from './namespace-model';
 import type { ModelChange, ResourceKind } from './types';
 
 export const COALESCE_MS = 30;
 
 export interface ExplorerHost {
-  client(): ContainerdClient | undefined;
-  failed(e: unknown, what: string, client?: ContainerdClient): void;
+  client(): ModelClient | undefined;
+  failed(e: unknown, what: string, client?: ModelClient): void;
 }
 
 const NAMESPACES_KEY = 'namespaces';
 
-export class ExplorerModel {
+export class ExplorerModel extends Disposable {
   readonly namespaces = new Map<string, Namespace>();
   /** True once the namespace list has been read since the last reset. */
   namespacesLoaded = false;
@@ -26,9 +28,10 @@ export class ExplorerModel {
   private listAgain = false;
 
   constructor(private readonly host: ExplorerHost, coalesceMs = COALESCE_MS) {
-    this.emitter = new Emitter<ModelChange>((e) => host.failed(e, 'notifying views'));
+    super();
+    this.emitter = this._register(new Emitter<ModelChange>((e) => host.failed(e, 'notifying views')));
     this.onDidChange = this.emitter.event;
-    this.coalescer = new Coalescer<string>(coalesceMs, (keys) => this.emitter.fire(toChange(keys)));
+    this.coalescer = this._register(new Coalescer<string>(coalesceMs, (keys) => this.emitter.fire(toChange(keys))));
   }
 
   /** The model of a namespace, created empty (and listed, when connected) on first use. */
@@ -142,10 +145,6 @@ export class ExplorerModel {
     } while (this.listing || this.coalescer.isPending);
   }
 
-  dispose(): void {
-    this.coalescer.dispose();
-    this.emitter.dispose();
-  }
 }
 
 function toChange(keys: Set<string>): ModelChange {

@@ -1,5 +1,6 @@
 // What the Images view shows beyond the image record: size and layers for the host platform, platforms, unpacked.
-import { chainId, formatPlatform, hostPlatform, NotFoundError, resolveImage, type ContainerdClient, type Image, type oci } from '@containerd-explorer/client';
+import { chainId, formatPlatform, hostPlatform, NotFoundError, resolveImage, type Image, type oci } from '@containerd-explorer/client';
+import type { ModelClient } from './model-client';
 
 export interface ImageDetails {
   /** The image record's target digest these details were computed for. */
@@ -22,7 +23,7 @@ export interface ImageDetails {
   error?: string;
 }
 
-export async function computeImageDetails(client: ContainerdClient, image: Image): Promise<ImageDetails> {
+export async function computeImageDetails(client: Pick<ModelClient, 'content'>, image: Image): Promise<ImageDetails> {
   const base = { targetDigest: image.target.digest, targetMediaType: image.target.mediaType };
   let resolved;
   try {
@@ -53,7 +54,7 @@ function contentProblem(e: NotFoundError): string {
 }
 
 /** Whether the top layer's snapshot exists for the client's snapshotter. */
-export async function isChainUnpacked(client: ContainerdClient, topChainId: string): Promise<boolean> {
+export async function isChainUnpacked(client: Pick<ModelClient, 'snapshots'>, topChainId: string): Promise<boolean> {
   try {
     await client.snapshots.stat(topChainId);
     return true;

@@ -1,8 +1,9 @@
 // The cached state of one namespace: images, containers, tasks. Kept current from events (one Get per
 // affected item) and replaced wholesale by refresh() after a (re)connect. Free of `vscode`.
-import { NotFoundError, type ContainerdClient, type ContainerdEvent, type TaskProcess } from '@containerd-explorer/client';
+import { NotFoundError, type ContainerdEvent, type TaskProcess } from '@containerd-explorer/client';
 import { KeyedQueue } from './coalescer';
 import { computeImageDetails, isChainUnpacked, type ImageDetails } from './image-details';
+import type { ModelClient } from './model-client';
 import type { ContainerEntry, ImageEntry, ModelContext, ResourceKind, TaskEntry } from './types';
 
 const DETAIL_CONCURRENCY = 8;
@@ -23,10 +24,10 @@ export class NamespaceModel {
 
   private readonly queue: KeyedQueue;
   private refreshing: Promise<void> | undefined;
-  private refreshingWith: ContainerdClient | undefined;
+  private refreshingWith: ModelClient | undefined;
   private buffered: ContainerdEvent[] = [];
-  private baseClient: ContainerdClient | undefined;
-  private nsClient: ContainerdClient | undefined;
+  private baseClient: ModelClient | undefined;
+  private nsClient: ModelClient | undefined;
   /** Details by target digest: content is immutable, so they never go stale. */
   private readonly detailsCache = new Map<string, Promise<ImageDetails>>();
   private detailsRunning = 0;
@@ -36,7 +37,7 @@ export class NamespaceModel {
     this.queue = new KeyedQueue((e) => ctx.failed(e, `updating namespace ${name}`));
   }
 
-  private client(): ContainerdClient | undefined {
+  private client(): ModelClient | undefined {
     const base = this.ctx.client();
     if (base !== this.baseClient) {
       this.baseClient = base;
@@ -138,7 +139,7 @@ export class NamespaceModel {
   }
 
   /** Queues work for one item; failures are reported with the client they happened on (it may be stale). */
-  private run(key: string, work: (c: ContainerdClient) => Promise<void>): Promise<void> {
+  private run(key: string, work: (c: ModelClient) => Promise<void>): Promise<void> {
     const c = this.client();
     const base = this.baseClient;
     if (!c) return Promise.resolve();

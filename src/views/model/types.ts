@@ -1,6 +1,7 @@
 // Shapes the per-namespace models hold and announce. Free of `vscode`.
-import type { Container, ContainerdClient, Image, TaskProcess } from '@containerd-explorer/client';
+import type { Container, Image, TaskProcess } from '@containerd-explorer/client';
 import type { ImageDetails } from './image-details';
+import type { ModelClient } from './model-client';
 
 export type ResourceKind = 'images' | 'containers' | 'tasks';
 
@@ -34,12 +35,12 @@ export interface ModelChange {
 /** What the models need from their owner: the current client and a place to report failures. */
 export interface ModelContext {
   /** The connected client (any namespace), or undefined while disconnected. */
-  client(): ContainerdClient | undefined;
+  client(): ModelClient | undefined;
   /** A resource of a namespace changed; the owner coalesces. */
   changed(namespace: string, kind: ResourceKind): void;
   /**
    * A call failed for a reason other than "not found"; UnavailableError means the daemon went away. `client` is the
    * connection the call used, so a failure on an old connection cannot tear down a newer one.
    */
-  failed(e: unknown, what: string, client?: ContainerdClient): void;
+  failed(e: unknown, what: string, client?: ModelClient): void;
 }

@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { Emitter } from '../../base/emitter';
+import { Disposable, toDisposable } from '../../base/lifecycle';
 import type { ConnectionManager } from '../../session/connection-manager';
 import type { ActiveNamespace } from '../../session/active-namespace';
 import type { ExplorerModel } from '../model/explorer-model';
@@ -24,14 +25,17 @@ export interface FiredChange {
 
 interface Waiter { predicate: (nodes: ExplorerNode[]) => boolean; resolve: (c: FiredChange) => void }
 
-export abstract class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
-  private readonly emitter = new Emitter<ExplorerNode | undefined>();
+export abstract class ExplorerTreeProvider extends Disposable implements vscode.TreeDataProvider<ExplorerNode> {
+  private readonly emitter = this._register(new Emitter<ExplorerNode | undefined>());
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly waiters = new Set<Waiter>();
   /** How many times the tree was told to refresh (for tests and benchmarks). */
   fireCount = 0;
 
-  constructor(protected readonly deps: ViewDeps) {}
+  constructor(protected readonly deps: ViewDeps) {
+    super();
+    this._register(toDisposable(() => this.waiters.clear()));
+  }
 
   /** The root nodes, from the in-memory model (synchronous: nothing to wait for). */
   abstract rootNodes(): ExplorerNode[];
@@ -101,11 +105,6 @@ export abstract class ExplorerTreeProvider implements vscode.TreeDataProvider<Ex
       }, timeoutMs);
       this.waiters.add(waiter);
     });
-  }
-
-  dispose(): void {
-    this.emitter.dispose();
-    this.waiters.clear();
   }
 }
 

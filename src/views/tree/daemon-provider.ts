@@ -2,6 +2,7 @@
 // changes (connect, reconnect, restart, Refresh). Tooltips are built on hover from the row's facts.
 import * as vscode from 'vscode';
 import { Emitter } from '../../base/emitter';
+import { Disposable } from '../../base/lifecycle';
 import type { ConnectionManager } from '../../session/connection-manager';
 import type { Logger } from '../../session/logger';
 import { DaemonModel } from '../model/daemon-model';
@@ -13,16 +14,16 @@ export const DAEMON_VIEW_ID = 'containerd.daemon';
 /** Also `~`: Debian's `1.6.20~ds1 … 1.6.20~ds1-1` would otherwise render as strikethrough. */
 const md = (text: string): string => escapeMarkdown(text).replace(/~/g, '\\~');
 
-export class DaemonTreeProvider implements vscode.TreeDataProvider<DaemonRow>, vscode.Disposable {
-  private readonly emitter = new Emitter<DaemonRow | undefined>();
+export class DaemonTreeProvider extends Disposable implements vscode.TreeDataProvider<DaemonRow> {
+  private readonly emitter = this._register(new Emitter<DaemonRow | undefined>());
   readonly onDidChangeTreeData = this.emitter.event;
   private roots: DaemonRow[] = [];
   private readonly parents = new Map<string, DaemonRow>();
-  private readonly sub: { dispose(): void };
 
   constructor(readonly model: DaemonModel) {
+    super();
     this.rebuild();
-    this.sub = model.onDidChange(() => { this.rebuild(); this.emitter.fire(undefined); });
+    this._register(model.onDidChange(() => { this.rebuild(); this.emitter.fire(undefined); }));
   }
 
   /** The rows on screen now (tests read them). */
@@ -63,11 +64,6 @@ export class DaemonTreeProvider implements vscode.TreeDataProvider<DaemonRow>, v
   getChildren(row?: DaemonRow): DaemonRow[] { return row ? row.children ?? [] : this.roots; }
 
   getParent(row: DaemonRow): DaemonRow | undefined { return this.parents.get(row.key); }
-
-  dispose(): void {
-    this.sub.dispose();
-    this.emitter.dispose();
-  }
 }
 
 export interface DaemonView extends vscode.Disposable {

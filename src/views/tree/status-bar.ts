@@ -5,6 +5,7 @@ import { pullMethodFor, type DaemonCapabilities } from '@containerd-explorer/cli
 import { pullSettings } from '../../settings/registry-settings';
 import type { ConnectionState } from '../../session/connection-manager';
 import type { ActiveNamespace } from '../../session/active-namespace';
+import { Disposable } from '../../base/lifecycle';
 
 /** Text from the daemon or the system (versions, paths, plugin errors) shown literally in Markdown: `1.6.20~ds1` must not strike through. */
 export function escapeMarkdown(text: string): string {
@@ -37,19 +38,19 @@ export function describeDaemon(s: Extract<ConnectionState, { kind: 'connected' }
   ].join('\n\n');
 }
 
-export class ConnectionStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('containerd.status', vscode.StatusBarAlignment.Left, 50);
-  private readonly listener: vscode.Disposable;
+export class ConnectionStatusBar extends Disposable {
+  private readonly item = this._register(vscode.window.createStatusBarItem('containerd.status', vscode.StatusBarAlignment.Left, 50));
   private last: ConnectionState | undefined;
   /** The tooltip as a user reads it (no Markdown escapes). */
   private plainTooltip = '';
 
   constructor(private readonly active: ActiveNamespace) {
+    super();
     this.item.name = 'Containerd';
     // The pull path follows the setting without a reconnect.
-    this.listener = vscode.workspace.onDidChangeConfiguration((e) => {
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('containerd.pullMethod') && this.last) this.update(this.last);
-    });
+    }));
   }
 
   /** What is on screen (text and tooltip as a user reads them), for tests. */
@@ -87,10 +88,5 @@ export class ConnectionStatusBar implements vscode.Disposable {
     }
     item.accessibilityInformation = { label: item.text.replace(/\$\([^)]*\)\s*/g, '') };
     item.show();
-  }
-
-  dispose(): void {
-    this.listener.dispose();
-    this.item.dispose();
   }
 }

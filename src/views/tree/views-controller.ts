@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { ConnectionState } from '../../session/connection-manager';
 import type { EventHub } from '../../session/event-hub';
+import { Disposable } from '../../base/lifecycle';
 import type { ModelChange } from '../model/types';
 import type { ExplorerTreeProvider, ViewDeps } from './base-provider';
 import { ContainersProvider } from './containers-provider';
@@ -23,30 +24,31 @@ export type ViewName = keyof typeof VIEW_IDS;
 
 export interface ExplorerViewsDeps extends ViewDeps { hub: EventHub }
 
-export class ExplorerViews implements vscode.Disposable {
+export class ExplorerViews extends Disposable {
   readonly providers: { namespaces: NamespacesProvider; images: ImagesProvider; containers: ContainersProvider; tasks: TasksProvider };
   readonly treeViews: Record<ViewName, vscode.TreeView<ExplorerNode>>;
   /** Public for tests (what the status bar shows). */
   readonly statusBar: ConnectionStatusBar;
-  private readonly disposables: vscode.Disposable[] = [];
   private detailsFor: string | undefined;
 
   constructor(private readonly deps: ExplorerViewsDeps) {
+    super();
     const d: ViewDeps = { connection: deps.connection, model: deps.model, active: deps.active };
-    this.providers = { namespaces: new NamespacesProvider(d), images: new ImagesProvider(d), containers: new ContainersProvider(d), tasks: new TasksProvider(d) };
+    this.providers = {
+      namespaces: this._register(new NamespacesProvider(d)), images: this._register(new ImagesProvider(d)),
+      containers: this._register(new ContainersProvider(d)), tasks: this._register(new TasksProvider(d)),
+    };
     const make = (name: ViewName, many: boolean): vscode.TreeView<ExplorerNode> =>
       vscode.window.createTreeView(VIEW_IDS[name], { treeDataProvider: this.providers[name], canSelectMany: many, showCollapseAll: name === 'tasks' });
     this.treeViews = { namespaces: make('namespaces', false), images: make('images', true), containers: make('containers', true), tasks: make('tasks', true) };
-    this.statusBar = new ConnectionStatusBar(deps.active);
+    this.statusBar = this._register(new ConnectionStatusBar(deps.active));
     for (const [name, view] of Object.entries(this.treeViews) as [ViewName, vscode.TreeView<ExplorerNode>][]) {
-      this.disposables.push(view, view.onDidChangeVisibility(() => this.visibilityChanged(name)));
+      this._register(view); // after its provider, so released before it
+      this._register(view.onDidChangeVisibility(() => this.visibilityChanged(name)));
     }
-    this.disposables.push(
-      ...Object.values(this.providers), this.statusBar,
-      deps.connection.onDidChangeState((s) => this.stateChanged(s)),
-      deps.model.onDidChange((c) => this.modelChanged(c)),
-      deps.active.onDidChange(() => this.namespaceChanged()),
-    );
+    this._register(deps.connection.onDidChangeState((s) => this.stateChanged(s)));
+    this._register(deps.model.onDidChange((c) => this.modelChanged(c)));
+    this._register(deps.active.onDidChange(() => this.namespaceChanged()));
     this.stateChanged(deps.connection.state);
     this.namespaceChanged();
     for (const name of Object.keys(this.treeViews) as ViewName[]) this.visibilityChanged(name);
@@ -95,10 +97,6 @@ export class ExplorerViews implements vscode.Disposable {
     if (kinds?.has('images')) this.providers.images.fire();
     if (kinds?.has('containers')) this.providers.containers.fire();
     if (kinds?.has('tasks')) this.providers.tasks.fire();
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 }
 

@@ -39,6 +39,14 @@ export function writeBuffer(client: ContainerdClient, desc: Pick<Descriptor, 'di
   return writeBlob(client, desc, async function* (offset) { yield data.subarray(offset); }, { ref: `ctrd-explorer-${desc.digest}-${randomBytes(3).toString('hex')}`, ...options });
 }
 
+/** What reading documents needs of a client: its content store's read and info (any client bound to a namespace). */
+export interface ContentReader {
+  readonly content: {
+    read(digest: string, opts?: CallOptions): AsyncIterable<Buffer>;
+    info(digest: string, opts?: CallOptions): Promise<{ size: number }>;
+  };
+}
+
 export interface ReadJsonLimit {
   /** Default: the image config cap (16 MiB); manifests and indexes pass MAX_MANIFEST_BYTES. */
   maxBytes?: number;
@@ -47,7 +55,7 @@ export interface ReadJsonLimit {
 }
 
 /** Reads a JSON document from the content store, refusing it (TooLargeError) once it grows past the cap. */
-export async function readJson<T>(client: ContainerdClient, digest: string, opts?: CallOptions, limit: ReadJsonLimit = {}): Promise<T> {
+export async function readJson<T>(client: ContentReader, digest: string, opts?: CallOptions, limit: ReadJsonLimit = {}): Promise<T> {
   const max = limit.maxBytes ?? MAX_CONFIG_BYTES;
   const what = `${limit.what ?? 'document'} ${digest}`;
   const parts: Buffer[] = [];

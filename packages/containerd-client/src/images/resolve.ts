@@ -1,12 +1,11 @@
 // From an image record to its manifest and config for a platform, reading the content store.
-import type { ContainerdClient } from '../client';
 import { NotFoundError } from '../errors';
 import type { CallOptions } from '../call-options';
 import { MAX_MANIFEST_BYTES } from '../limits';
 import type { Descriptor, ImageConfig, Index, Manifest, Platform } from '../oci/image-types';
 import { isIndexMediaType, isManifestMediaType } from '../oci/media-types';
 import { hostPlatform, selectManifest, selectManifests } from '../registry/platform';
-import { readJson } from './blobs';
+import { readJson, type ContentReader } from './blobs';
 
 export interface ResolvedImage {
   manifestDescriptor: Descriptor;
@@ -17,7 +16,7 @@ export interface ResolvedImage {
 }
 
 /** Follows index → manifest for `platform` (default: the host's) and reads the config. */
-export async function resolveImage(client: ContainerdClient, target: Descriptor, platform: Platform = hostPlatform(), opts?: CallOptions): Promise<ResolvedImage> {
+export async function resolveImage(client: ContentReader, target: Descriptor, platform: Platform = hostPlatform(), opts?: CallOptions): Promise<ResolvedImage> {
   let desc = target;
   let platforms: Platform[] = [];
   for (let depth = 0; isIndexMediaType(desc.mediaType); depth++) {
