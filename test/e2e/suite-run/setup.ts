@@ -1,7 +1,7 @@
 // Runs in the e2e runner before code-server starts: a private containerd with one busybox image.
-import { buildImage, ctrImport, startContainerd, startRegistry } from '../../harness';
+import { buildImage, buildMultiPlatformIndex, ctrImport, pushImage, startContainerd, startRegistry } from '../../harness';
 import type { SuiteFixture } from '../runner/discover';
-import { IMAGE, WEB_CMD } from './fixture';
+import { IMAGE, MULTI_REPO, WEB_CMD } from './fixture';
 
 export async function setup(): Promise<SuiteFixture> {
   const daemon = await startContainerd({ name: 'e2e-run' });
@@ -10,6 +10,11 @@ export async function setup(): Promise<SuiteFixture> {
   const teardown = async (): Promise<void> => { await registry.stop(); await daemon.stop(); };
   try {
     await ctrImport(daemon, 'default', buildImage({ cmd: WEB_CMD, user: 'app' }), IMAGE);
+    const arch = (architecture: string, variant?: string) => ({ os: 'linux', architecture, ...(variant ? { variant } : {}) });
+    await pushImage(registry.host, MULTI_REPO, '1', buildMultiPlatformIndex([
+      { platform: arch('amd64'), image: buildImage({ platform: arch('amd64'), base: false, layers: [{ files: { '/arch': 'amd64\n' } }] }) },
+      { platform: arch('arm64', 'v8'), image: buildImage({ platform: arch('arm64', 'v8'), base: false, layers: [{ files: { '/arch': 'arm64\n' } }] }) },
+    ]));
   } catch (e) {
     await teardown();
     throw e;
