@@ -13,6 +13,7 @@ import { containerdConnect } from './session/containerd-connect';
 import { EventHub } from './session/event-hub';
 import { Session } from './session/session';
 import { ExplorerModel } from './views/model/explorer-model';
+import { StorageViews } from './views/storage/storage-views';
 import { createDaemonView, type DaemonView } from './views/tree/daemon-provider';
 import { ExplorerViews } from './views/tree/views-controller';
 import { registerWalkthrough } from './views/walkthrough';
@@ -26,6 +27,7 @@ export interface ExplorerApi {
   active: ActiveNamespace;
   views: ExplorerViews;
   daemon: DaemonView;
+  storage: StorageViews;
   documents: ReadOnlyDocuments;
   /** The host commands use now (VS Code's window unless a test replaced it). */
   host(): Host;
@@ -64,10 +66,11 @@ function compose(context: vscode.ExtensionContext, log: vscode.LogOutputChannel)
   const session = new Session(connection, hub, active);
   const views = new ExplorerViews({ connection, model, active, hub });
   const daemon = createDaemonView(connection, log);
+  const storage = new StorageViews(session, log);
   const documents = new ReadOnlyDocuments();
   const windowHost = new VscodeHost(documents);
   let host: Host = windowHost;
-  context.subscriptions.push(session, model, active, views, daemon, documents, ...registerWalkthrough(hub),
+  context.subscriptions.push(session, model, active, views, daemon, storage, documents, ...registerWalkthrough(hub),
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, documents),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('containerd.address')) connection.restart();
@@ -75,9 +78,9 @@ function compose(context: vscode.ExtensionContext, log: vscode.LogOutputChannel)
     }));
 
   const deps: CommandDeps = { context, session, connection, model, hub, active, log, host: () => host };
-  context.subscriptions.push(...registerAllCommands(deps, documents));
+  context.subscriptions.push(...registerAllCommands(deps, documents, storage));
   return {
-    session, connection, model, hub, active, views, daemon, documents,
+    session, connection, model, hub, active, views, daemon, storage, documents,
     host: () => host,
     setHost: (h) => { host = h ?? windowHost; },
   };

@@ -10,9 +10,11 @@ import { registerRegistryGroup } from './registries';
 import { RegistryLogins } from './registries/registry-credentials';
 import type { CommandDeps } from './shared/command-deps';
 import { registerInspectCommands } from './shared/inspect';
+import { registerStorageGroup } from './storage';
+import type { StorageViewsLike } from './storage/storage-items';
 import { registerTaskGroup } from './tasks';
 
-export function registerAllCommands(deps: CommandDeps, docs: ReadOnlyDocuments): vscode.Disposable[] {
+export function registerAllCommands(deps: CommandDeps, docs: ReadOnlyDocuments, storage: StorageViewsLike): vscode.Disposable[] {
   const logins = new RegistryLogins(deps.context.secrets, deps.context.globalState);
   return [
     ...registerConnectionGroup(deps, docs),
@@ -21,6 +23,7 @@ export function registerAllCommands(deps: CommandDeps, docs: ReadOnlyDocuments):
     ...registerRegistryGroup(deps, logins),
     ...registerContainerGroup(deps),
     ...registerTaskGroup(deps, docs),
+    ...registerStorageGroup(deps, docs, storage),
     ...registerInspectCommands(deps, docs),
   ];
 }
