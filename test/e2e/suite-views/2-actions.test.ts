@@ -86,9 +86,14 @@ describe('views: actions', () => {
 
   it('copies an image reference and digest', async () => {
     assert.strictEqual(await vscode.commands.executeCommand('containerd.copyImageReference', { type: 'image', namespace: 'default', name: IMAGE }), IMAGE);
-    assert.strictEqual(await vscode.env.clipboard.readText(), IMAGE);
     const digest = await vscode.commands.executeCommand<string>('containerd.copyImageDigest', { type: 'image', namespace: 'default', name: IMAGE });
     assert.match(digest ?? '', /^sha256:[0-9a-f]{64}$/);
+    assert.deepStrictEqual(host.clipboard, [IMAGE, digest]);
+    assert.deepStrictEqual(host.statuses, [`Copied ${IMAGE}`, `Copied ${digest}`]);
+    // VS Code's own host writes the real clipboard.
+    api.setHost(undefined);
+    await vscode.commands.executeCommand('containerd.copyImageReference', { type: 'image', namespace: 'default', name: IMAGE });
+    assert.strictEqual(await vscode.env.clipboard.readText(), IMAGE);
   });
 
   it('refuses to delete a namespace that still holds images, with a clear message', async () => {
