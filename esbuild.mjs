@@ -13,6 +13,11 @@ const builds = [
     logLevel: 'info', entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'],
   },
   { ...clientBundleOptions({ production }), logLevel: 'info' },
+  // The Stats webview's script and stylesheet (uPlot included), loaded by the panel from dist/webview/.
+  {
+    bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: !production, minify: production,
+    logLevel: 'info', entryPoints: { stats: 'src/views/stats/webview/main.ts' }, outdir: 'dist/webview',
+  },
 ];
 
 if (watch) {

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 
-const allowed = [/^dist\/extension\.js$/, /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^media\/[\w.-]+\.(svg|png)$/, /^media\/walkthrough\/[\w.-]+\.(md|svg|png)$/];
+const allowed = [/^dist\/extension\.js$/, /^dist\/webview\/stats\.(js|css)$/, /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^media\/[\w.-]+\.(svg|png)$/, /^media\/walkthrough\/[\w.-]+\.(md|svg|png)$/];
 execFileSync('npm', ['run', 'package'], { stdio: 'inherit' });
 const files = execFileSync('npx', ['vsce', 'ls', '--no-dependencies'], { encoding: 'utf8' }).split('\n').map((l) => l.trim()).filter(Boolean);
 const extra = files.filter((f) => !allowed.some((re) => re.test(f)));

@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.test.json')], { stdio: 'inherit', cwd: root });
+// The Stats webview's browser script has its own config (DOM types); type-checked here, bundled by esbuild.mjs.
+execFileSync(process.execPath, [tsc, '-p', join(root, 'src/views/stats/webview/tsconfig.json')], { stdio: 'inherit', cwd: root });
 
 const link = join(root, 'out', 'node_modules', '@containerd-explorer', 'client');
 mkdirSync(link, { recursive: true });

@@ -10,6 +10,7 @@ import { registerRegistryGroup } from './registries';
 import { RegistryLogins } from './registries/registry-credentials';
 import type { CommandDeps } from './shared/command-deps';
 import { registerInspectCommands } from './shared/inspect';
+import { registerStatsGroup } from './stats';
 import { registerStorageGroup } from './storage';
 import type { StorageViewsLike } from './storage/storage-items';
 import { registerTaskGroup } from './tasks';
@@ -24,6 +25,7 @@ export function registerAllCommands(deps: CommandDeps, docs: ReadOnlyDocuments, 
     ...registerContainerGroup(deps),
     ...registerTaskGroup(deps, docs),
     ...registerStorageGroup(deps, docs, storage),
+    ...registerStatsGroup(deps),
     ...registerInspectCommands(deps, docs),
   ];
 }
