@@ -66,35 +66,35 @@ export class DaemonTreeProvider extends Disposable implements vscode.TreeDataPro
   getParent(row: DaemonRow): DaemonRow | undefined { return this.parents.get(row.key); }
 }
 
-export interface DaemonView extends vscode.Disposable {
-  model: DaemonModel;
-  provider: DaemonTreeProvider;
-  treeView: vscode.TreeView<DaemonRow>;
+/** The Daemon view: its model, tree and Refresh command (`containerd.refreshDaemon`), released together. */
+export class DaemonView extends Disposable {
+  readonly model: DaemonModel;
+  readonly provider: DaemonTreeProvider;
+  readonly treeView: vscode.TreeView<DaemonRow>;
+
+  constructor(connection: ConnectionManager, log: Logger) {
+    super();
+    this.model = this._register(new DaemonModel(connection, {
+      failed: (e, client) => {
+        connection.reportFailure(e, client);
+        log.warn(`Daemon view: could not ask containerd about itself: ${e instanceof Error ? e.message : String(e)}`);
+      },
+    }));
+    this.provider = this._register(new DaemonTreeProvider(this.model));
+    this.treeView = this._register(vscode.window.createTreeView(DAEMON_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true }));
+    const treeView = this.treeView;
+    const update = (): void => {
+      const s = this.model.snapshot;
+      treeView.description = s.info ? `containerd ${s.info.version}` : undefined;
+    };
+    update();
+    this._register(this.model.onDidChange(update));
+    // Shown on its own (the other views collapsed or moved away), the view still needs a connection.
+    this._register(treeView.onDidChangeVisibility(() => { if (treeView.visible) connection.start(); }));
+    this._register(vscode.commands.registerCommand('containerd.refreshDaemon', () => this.model.refresh()));
+  }
 }
 
-/** Creates the model, the tree and its Refresh command (`containerd.refreshDaemon`). */
 export function createDaemonView(connection: ConnectionManager, log: Logger): DaemonView {
-  const model = new DaemonModel(connection, {
-    failed: (e, client) => {
-      connection.reportFailure(e, client);
-      log.warn(`Daemon view: could not ask containerd about itself: ${e instanceof Error ? e.message : String(e)}`);
-    },
-  });
-  const provider = new DaemonTreeProvider(model);
-  const treeView = vscode.window.createTreeView(DAEMON_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
-  const update = (): void => {
-    const s = model.snapshot;
-    treeView.description = s.info ? `containerd ${s.info.version}` : undefined;
-  };
-  update();
-  const subs = [
-    model.onDidChange(update),
-    // Shown on its own (the other views collapsed or moved away), the view still needs a connection.
-    treeView.onDidChangeVisibility(() => { if (treeView.visible) connection.start(); }),
-    vscode.commands.registerCommand('containerd.refreshDaemon', () => model.refresh()),
-  ];
-  return {
-    model, provider, treeView,
-    dispose: () => { for (const s of subs) s.dispose(); treeView.dispose(); provider.dispose(); model.dispose(); },
-  };
+  return new DaemonView(connection, log);
 }
