@@ -59,6 +59,8 @@ if (!only) phases.push(['package (.vsix holds only what runs)', 'node', ['script
 if (!only || only === 'unit') phases.push(['unit tests', npx, ['mocha', '--config', '.mocharc.unit.json'], { count: true }]);
 if (!only || only === 'integration') {
   phases.push(['integration tests', npx, ['mocha', '--config', '.mocharc.integration.json'], { count: true }]);
+  // CNI networking (real plugins, iptables) in a network namespace of the run's own, never this machine's network.
+  phases.push(['networking tests (own network namespace)', 'scripts/in-netns.sh', [npx, 'mocha', '--config', '.mocharc.netns.json'], { count: true }]);
   if (process.env.SKIP_CONTAINERD_VERSIONS !== '1') {
     phases.push(['integration tests (containerd 2.x)', npx, ['mocha', '--config', '.mocharc.integration.json'],
       { count: true, env: { CONTAINERD_TEST_VERSION: '2' }, needs: '2' }]);

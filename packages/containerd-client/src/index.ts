@@ -49,3 +49,4 @@ export { exportImages, type ExportOptions } from './images/archive-export';
 export * from './run';
 export * from './storage';
 export { taskState, type TaskState, type TaskStateKey } from './task-state';
+export * as network from './network';

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 
 const { O_WRONLY, O_RDONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
 
-export type OwnedDirKind = 'fifo' | 'logs';
+export type OwnedDirKind = 'fifo' | 'logs' | 'network';
 
 const markerName = (kind: OwnedDirKind): string => `.containerd-explorer-${kind}`;
 const ourUid = (): number => process.getuid?.() ?? -1;

@@ -18,6 +18,9 @@ import { containerdSocketPath, resolveBindMounts, type ResolvedBindMount } from 
 import { snapshotNameProblem } from './command-line';
 import { readUserFiles } from './image-files';
 import { prepareLogDirUndoable } from './log-files';
+import { prepareContainerNetwork, type PreparedNetwork } from '../network/container-network';
+import type { PortMapping } from '../network/ports';
+import { isCniNetwork, networkEnvOf, withNetnsPath, type CniOptions, type NetworkMode } from './network';
 
 /** Our labels on containers we create (plus containerd's own stop-signal label, as ctr sets it). */
 export const RunLabels = {
@@ -44,7 +47,14 @@ export interface CreateContainerOptions extends CallOptions {
   /** user, uid, user:group, uid:gid…, resolved against the image's /etc/passwd and /etc/group. */
   user?: string;
   tty?: boolean;
-  network?: 'none' | 'host';
+  /** `none` (default), `host`, or a CNI network (`bridge`: the default network, written on first use). */
+  network?: NetworkMode;
+  /** Published ports of a CNI network: `[hostIP:]hostPort:containerPort[/tcp|udp]` or mappings. */
+  ports?: readonly (string | PortMapping)[];
+  /** The container's hostname (own network namespace); default its id on a CNI network. */
+  hostname?: string;
+  /** CNI config/plugin/state dirs (see CniOptions). */
+  cni?: CniOptions;
   mounts?: BindMount[];
   /** Allow a bind mount whose source resolves to the host's root `/`; without it createContainer throws HostRootMountError. */
   allowHostRoot?: boolean;
@@ -152,18 +162,45 @@ export async function createContainer(client: ContainerdClient, opts: CreateCont
     throw new FailedPreconditionError(`image "${opts.image}" is not unpacked for snapshotter ${client.snapshotter}: pull it again (or unpack it) before creating a container`);
   }
   const { passwd, group } = await readUserFiles(client, image.manifest, opts);
+  if (!isCniNetwork(opts.network) && opts.ports?.length) throw new InvalidArgumentError(`ports can only be published on a CNI network, not network "${opts.network ?? 'none'}"`);
+  // Netns, hosts and resolv.conf in a state dir of ours; taken back below when the create fails.
+  const net: PreparedNetwork | undefined = isCniNetwork(opts.network)
+    ? await prepareContainerNetwork(networkEnvOf(opts.cni), {
+      namespace: client.namespace, id, network: opts.network, ports: opts.ports, hostname: opts.hostname, ipamDataDir: opts.cni?.ipamDataDir,
+    })
+    : undefined;
+  try {
+    return await createWithNetwork(client, opts, { id, snapshotKey, mounts, image, passwd, group, net });
+  } catch (e) {
+    await net?.undo();
+    throw e;
+  }
+}
+
+interface Prepared {
+  id: string; snapshotKey: string; mounts: ResolvedBindMount[]; image: ResolvedImage;
+  passwd?: string; group?: string; net?: PreparedNetwork;
+}
+
+async function createWithNetwork(client: ContainerdClient, opts: CreateContainerOptions, p: Prepared): Promise<CreatedContainer> {
+  const { id, snapshotKey, mounts, image, passwd, group, net } = p;
+  const hostname = net ? net.hostname : opts.hostname ?? opts.hostFiles?.hostname;
+  const hostFiles: HostFiles | undefined = net
+    ? { hosts: net.hosts, resolvConf: net.resolvConf, hostname }
+    : hostname ? { ...opts.hostFiles, hostname } : opts.hostFiles;
   let spec: Spec;
   try {
     spec = buildContainerSpec({
       namespace: client.namespace, id, imageConfig: image.config, passwd, group,
       args: opts.args, env: opts.env, cwd: opts.cwd, user: opts.user, tty: opts.tty ?? false,
-      hostNetwork: opts.network === 'host', hostFiles: opts.hostFiles, labels: opts.labels,
+      hostNetwork: opts.network === 'host', hostFiles, labels: opts.labels,
       // The real paths: the spec shows what was checked, not a symlink that could point elsewhere later.
       mounts: mounts.map((m) => ({ source: m.resolvedSource, destination: m.destination, readonly: m.readonly })),
     });
   } catch (e) {
     throw specError(e, opts.image) ?? e;
   }
+  if (net) withNetnsPath(spec, net.netns);
   const shares = opts.cpuShares ?? 1024;
   if (shares > 0 && spec.linux) spec.linux.resources = { ...spec.linux.resources, cpu: { ...spec.linux.resources?.cpu, shares } };
   // Made (0700, marked as ours) and checked now, so Start can trust the label later without a log directory; taken
@@ -171,6 +208,7 @@ export async function createContainer(client: ContainerdClient, opts: CreateCont
   const log = opts.logPath ? await prepareLogDirUndoable(opts.logPath) : undefined;
   const labels: Record<string, string> = {
     ...opts.labels,
+    ...net?.labels,
     [RunLabels.stopSignal]: image.config.config?.StopSignal || 'SIGTERM',
     [RunLabels.createdBy]: 'containerd-explorer',
     ...(log ? { [RunLabels.logPath]: log.file } : {}),

@@ -13,3 +13,7 @@ export type { BindMount, HostFiles } from '../oci/spec';
 export { readImageFiles, readUserFiles, normalizeImagePath, type ImageFiles } from './image-files';
 export { splitCommandLine, joinCommandLine, parseEnvList, parseLabelList, snapshotNameProblem } from './command-line';
 export { isRuncRuntime, runcRootOptions, RUNC_OPTIONS_TYPE_URL } from './runtime-options';
+export {
+  handleTaskExit, disconnectContainer, removeContainerNetwork, containerNetworkState, sweepContainerNetworks, isCniNetwork, networkEnvOf,
+  type NetworkMode, type CniOptions,
+} from './network';

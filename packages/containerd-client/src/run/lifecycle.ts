@@ -14,6 +14,7 @@ import type { Spec } from '../oci/runtime-spec-types';
 import type { Container, ExitStatus, TaskProcess } from '../types';
 import { RunLabels } from './create';
 import { labelLogPath, prepareLogFile } from './log-files';
+import { afterStart, connectBeforeStart, disconnectContainer, removeContainerNetwork } from './network';
 import { commandStartError } from './start-errors';
 
 export { prepareLogFile } from './log-files';
@@ -63,12 +64,16 @@ export async function removeTaskFifos(task: Pick<TaskProcess, 'stdin' | 'stdout'
   for (const dir of dirs) await fs.promises.rm(dir, { recursive: true, force: true });
 }
 
-/** Deletes a stopped task and its FIFO directory. A live task is refused (FailedPrecondition). Returns its exit status. */
+/**
+ * Deletes a stopped task and its FIFO directory, and takes its CNI network down (DEL). A live task is refused
+ * (FailedPrecondition). Returns its exit status.
+ */
 export async function deleteTask(client: ContainerdClient, id: string, opts?: CallOptions): Promise<ExitStatus | undefined> {
   const task = await findTask(client, id, opts);
   if (!task) return undefined;
   const status = await client.tasks.delete(id, opts);
   await removeTaskFifos(task);
+  await disconnectContainer(client, id);
   return status;
 }
 
@@ -88,8 +93,20 @@ export async function startContainer(client: ContainerdClient, id: string, opts:
   }
   if (old) await deleteTask(client, id);
   const tty = specOf(container)?.process?.terminal === true;
+  const start = async (io: Parameters<typeof startTask>[2]): Promise<ProcessHandle> => {
+    // CNI ADD before the task exists; DEL again when it cannot start.
+    const netDir = await connectBeforeStart(client, container);
+    try {
+      const handle = await startTask(client, id, io);
+      await afterStart(client, netDir, id, handle.pid);
+      return handle;
+    } catch (e) {
+      if (netDir) await disconnectContainer(client, id, container).catch(() => undefined);
+      throw commandStartError(e, id, specOf(container)?.process?.args ?? []) ?? e;
+    }
+  };
   if (tty) {
-    const handle = await startTask(client, id, { terminal: true, stdin: true, fifoBaseDir: opts.fifoBaseDir }).catch((e) => { throw commandStartError(e, id, specOf(container)?.process?.args ?? []) ?? e; });
+    const handle = await start({ terminal: true, stdin: true, fifoBaseDir: opts.fifoBaseDir });
     return { handle, tty };
   }
   let target = opts.logPath;
@@ -101,7 +118,7 @@ export async function startContainer(client: ContainerdClient, id: string, opts:
   }
   if (!target) throw new FailedPreconditionError(`container "${id}" runs detached and no log file was given for its output`);
   const logPath = await prepareLogFile(target, { logDir: opts.logDir });
-  const handle = await startTask(client, id, { mode: 'log', logPath }).catch((e) => { throw commandStartError(e, id, specOf(container)?.process?.args ?? []) ?? e; });
+  const handle = await start({ mode: 'log', logPath });
   return { handle, tty, logPath };
 }
 
@@ -147,6 +164,7 @@ export async function stopContainer(client: ContainerdClient, id: string, opts: 
     exit = { exitStatus: task.exitStatus, exitedAt: task.exitedAt };
   }
   if (!opts.keepTask) await deleteTask(client, id);
+  else await disconnectContainer(client, id);
   return { exit, killed };
 }
 
@@ -161,7 +179,7 @@ export async function removeContainerTask(client: ContainerdClient, id: string, 
   return stopContainer(client, id, { signal: 'SIGKILL', timeoutMs: opts.timeoutMs ?? 10_000 });
 }
 
-/** Task (killed if live), container record, then its snapshot (containerd leaves that to the client). */
+/** Task (killed if live), container record, its snapshot (containerd leaves that to the client), then its CNI network state. */
 export async function deleteContainer(client: ContainerdClient, id: string, opts: { timeoutMs?: number } = {}): Promise<boolean> {
   let record: Container;
   try {
@@ -176,5 +194,7 @@ export async function deleteContainer(client: ContainerdClient, id: string, opts
   if (record.snapshotKey) {
     await client.withSnapshotter(record.snapshotter || client.snapshotter).snapshots.remove(record.snapshotKey).catch(ignoreNotFound);
   }
+  // CNI: DEL, the persistent netns unmounted, our state dir removed (nothing for containers without it).
+  await removeContainerNetwork(client, record);
   return true;
 }

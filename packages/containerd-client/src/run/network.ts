@@ -1,0 +1,89 @@
+// The run layer's side of CNI networking: which network a create asks for, the spec naming the persistent netns,
+// and the calls around a task's life (connect before start, disconnect on stop/delete/exit, removal with the
+// container, the start-up sweep). The container's state-dir label is trusted only for a directory we marked.
+import type { ContainerdClient } from '../client';
+import { NotFoundError } from '../errors';
+import type { CallOptions } from '../call-options';
+import type { Spec } from '../oci/runtime-spec-types';
+import { defaultNetworkEnv, type NetworkEnv } from '../network/config';
+import {
+  connectContainerNetwork, connectedState, disconnectContainerNetwork, disconnectOnExit, recordTaskPid,
+  removeContainerNetworkState, stateDirOf, sweepNetworkState,
+} from '../network/container-network';
+import type { Container } from '../types';
+
+/** `none` and `host` as before; anything else is a CNI network name (`bridge`: the default network). */
+export type NetworkMode = 'none' | 'host' | (string & Record<never, never>);
+
+/** Where CNI configs, plugins and our state are (defaults: /etc/cni/net.d, /usr/lib/cni + /opt/cni/bin, /run/containerd-explorer/net). */
+export interface CniOptions extends Partial<NetworkEnv> {
+  /** host-local lease dir written into a default `bridge` network created now (tests). */
+  ipamDataDir?: string;
+}
+
+export function isCniNetwork(mode: string | undefined): mode is string {
+  return !!mode && mode !== 'none' && mode !== 'host';
+}
+
+export function networkEnvOf(cni?: CniOptions): NetworkEnv {
+  const { ipamDataDir: _d, ...env } = cni ?? {};
+  return defaultNetworkEnv(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)));
+}
+
+/** The spec joins the persistent network namespace at `netns` instead of a new one. */
+export function withNetnsPath(spec: Spec, netns: string): Spec {
+  const linux = (spec.linux ??= {});
+  const others = (linux.namespaces ?? []).filter((n) => n.type !== 'network');
+  linux.namespaces = [...others, { type: 'network', path: netns }];
+  return spec;
+}
+
+async function containerOf(client: ContainerdClient, id: string, opts?: CallOptions): Promise<Container | undefined> {
+  try { return await client.containers.get(id, opts); } catch (e) { if (e instanceof NotFoundError) return undefined; throw e; }
+}
+
+/** ADD before the task starts, for a container we connected to CNI; undefined for others. */
+export async function connectBeforeStart(client: ContainerdClient, container: Container): Promise<string | undefined> {
+  const dir = stateDirOf(container, client.namespace);
+  if (dir) await connectContainerNetwork(dir, client.namespace, container.id);
+  return dir;
+}
+
+export async function afterStart(client: ContainerdClient, dir: string | undefined, id: string, pid: number): Promise<void> {
+  if (dir) await recordTaskPid(dir, client.namespace, id, pid);
+}
+
+/** DEL when the task is stopped or deleted (nothing for containers without our network state). */
+export async function disconnectContainer(client: ContainerdClient, id: string, container?: Container): Promise<void> {
+  const c = container ?? await containerOf(client, id);
+  const dir = c && stateDirOf(c, client.namespace);
+  if (dir) await disconnectContainerNetwork(dir, client.namespace, id);
+}
+
+/**
+ * For the session's /tasks/exit events: DEL when the container's task exited on its own. Returns whether it did.
+ * Exec exits and events of an earlier task are ignored.
+ */
+export async function handleTaskExit(client: ContainerdClient, ev: { containerId: string; id: string; pid: number }): Promise<boolean> {
+  const c = await containerOf(client, ev.containerId);
+  const dir = c && stateDirOf(c, client.namespace);
+  return dir ? disconnectOnExit(dir, client.namespace, ev) : false;
+}
+
+/** With the container's deletion: DEL, netns unmounted and removed, state dir removed. */
+export async function removeContainerNetwork(client: ContainerdClient, container: Container): Promise<void> {
+  const dir = stateDirOf(container, client.namespace);
+  if (dir) await removeContainerNetworkState(dir, client.namespace, container.id);
+}
+
+/** Networks, addresses (by network) and ports of a container we connected; undefined for others. */
+export function containerNetworkState(client: ContainerdClient, container: Container): ReturnType<typeof connectedState> {
+  const dir = stateDirOf(container, client.namespace);
+  return dir ? connectedState(dir, client.namespace, container.id) : undefined;
+}
+
+/** Start-up sweep: state of containers that no longer exist (any namespace) is disconnected and removed. */
+export async function sweepContainerNetworks(client: ContainerdClient, cni?: CniOptions): Promise<string[]> {
+  const env = networkEnvOf(cni);
+  return sweepNetworkState(env.stateDir, async (namespace, id) => !!(await containerOf(client.withNamespace(namespace), id)));
+}
