@@ -3,6 +3,7 @@
 // published port, starts it, and exits once 127.0.0.1:<hostPort> serves the page.
 import * as http from 'node:http';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { loadClientApi } from './client-api';
 
 interface Args { address: string; namespace: string; id: string; runcRoot: string; hostPort: number; page: string; tmp: string }
@@ -19,25 +20,32 @@ function answers(port: number, page: string): Promise<boolean> {
   });
 }
 
+/** BENCH_NET_DEBUG=1: where the time goes, in ms since the process started. */
+function step(what: string): void {
+  if (process.env.BENCH_NET_DEBUG) console.error(`child: ${what} at ${performance.now().toFixed(0)} ms`);
+}
+
 async function main(): Promise<void> {
   const a = JSON.parse(process.argv[2]) as Args;
   const { api } = loadClientApi();
+  step('client loaded');
   const client = await api.connect({ address: a.address, namespace: a.namespace });
-  if (process.env.BENCH_NET_DEBUG) console.error('child: connected');
+  step('connected');
   try {
     await api.createContainer(client, {
       id: a.id, image: 'bench.local/net/web:1', args: ['busybox', 'httpd', '-f', '-p', '80', '-h', '/www'],
       network: 'benchnet', ports: [`${a.hostPort}:80`], cni: { confDir: '/etc/cni/net.d', binDirs: ['/opt/cni/bin'], stateDir: path.join(a.tmp, 'state') },
       runtimeOptions: api.runcRootOptions(a.runcRoot), logPath: path.join(a.tmp, 'logs', `${a.id}.log`),
     });
-    if (process.env.BENCH_NET_DEBUG) console.error('child: created');
+    step('created');
     await api.startContainer(client, a.id);
-    if (process.env.BENCH_NET_DEBUG) console.error('child: started');
+    step('started');
     const deadline = Date.now() + 30_000;
     while (!(await answers(a.hostPort, a.page))) {
       if (Date.now() > deadline) throw new Error(`127.0.0.1:${a.hostPort} did not answer`);
       await new Promise((r) => setTimeout(r, 5));
     }
+    step('answered');
   } finally {
     client.close();
   }
