@@ -64,6 +64,8 @@ if (!only || only === 'integration') {
   if (process.env.SKIP_CONTAINERD_VERSIONS !== '1') {
     phases.push(['integration tests (containerd 2.x)', npx, ['mocha', '--config', '.mocharc.integration.json'],
       { count: true, env: { CONTAINERD_TEST_VERSION: '2' }, needs: '2' }]);
+    phases.push(['networking tests (containerd 2.x)', 'scripts/in-netns.sh', [npx, 'mocha', '--config', '.mocharc.netns.json'],
+      { count: true, env: { CONTAINERD_TEST_VERSION: '2' }, needs: '2' }]);
     // 1.7: the client paths whose wire format could differ (connect, images, pull, push, run/exec, events).
     const subset = ['client-connection', 'client-images', 'client-lifecycle', 'pull', 'harness', 'run-lifecycle', 'views-model']
       .map((f) => `out/test/integration/${f}.test.js`);

@@ -80,6 +80,17 @@ describe('network: CNI bridge containers (in a private network namespace)', func
     assert.match(hosts, new RegExp(`^${ip.replace(/\./g, '\\.')}\\tweb-one$`, 'm'));
   });
 
+  it('a network-state label naming another container\'s state is not trusted: no connect, and its delete leaves that state alone', async () => {
+    const web1 = await env.client.containers.get('web1');
+    const dir = web1.labels[network.NETWORK_STATE_LABEL];
+    await create(env, { id: 'forged', image: image.name, args: ['busybox', 'sleep', '1000'], labels: { [network.NETWORK_STATE_LABEL]: dir } });
+    assert.equal(containerNetworkState(env.client, await env.client.containers.get('forged')), undefined);
+    await startContainer(env.client, 'forged');
+    await remove('forged');
+    assert.ok(fs.existsSync(path.join(dir, 'netns')), "web1's netns is still there");
+    await answers(await addressOf('web1'), 80, PAGE);
+  });
+
   it('two containers on one network reach each other by address', async () => {
     const ip = await addressOf('web1');
     await create(env, { id: 'client1', image: image.name, network: NET, cni: net.cni, args: ['busybox', 'wget', '-q', '-O', '-', `http://${ip}/`] });

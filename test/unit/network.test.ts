@@ -1,6 +1,9 @@
 // Pure parts of CNI networking: port specs, IPv4 subnets and the free-subnet search, config files (list and single
 // conf), nerdctl's labels both ways, resolv.conf for a container, published ports read from iptables-save.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { InvalidArgumentError, network } from '../../packages/containerd-client/src';
 import { freeSubnet, formatSubnet, overlaps, parseSubnet, type Ipv4Net } from '../../packages/containerd-client/src/network/cidr';
 
@@ -73,5 +76,18 @@ describe('network: nerdctl labels and container files', () => {
     assert.equal(network.resolvConfText('search lan\nnameserver 127.0.0.53\n'), 'search lan\nnameserver 8.8.8.8\nnameserver 8.8.4.4\n');
     assert.equal(network.resolvConfText('nameserver 192.168.1.1\noptions edns0\n'), 'nameserver 192.168.1.1\noptions edns0\n');
     assert.match(network.hostsFileText('web', ['10.4.0.2']), /^10\.4\.0\.2\tweb$/m);
+  });
+  it("reads nerdctl's (and ctr's) addresses from libcni's result cache", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cni-cache-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'results'));
+      const entry = { kind: 'cniCacheV1', containerId: 'abc123', ifName: 'eth0', networkName: 'bridge', result: { cniVersion: '1.0.0', ips: [{ address: '10.4.0.7/24', gateway: '10.4.0.1' }] } };
+      fs.writeFileSync(path.join(dir, 'results', 'bridge-abc123-eth0'), JSON.stringify(entry));
+      fs.writeFileSync(path.join(dir, 'results', 'bridge-abc1234-eth0'), JSON.stringify({ ...entry, containerId: 'abc1234' }));
+      assert.deepEqual(network.cachedCniAddresses('abc123', dir), { bridge: ['10.4.0.7'] });
+      assert.deepEqual(network.cachedCniAddresses('nope', dir), {});
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
