@@ -5,7 +5,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { network } from '../../packages/containerd-client/src';
+import { FailedPreconditionError, network } from '../../packages/containerd-client/src';
+import { removeContainerNetworkState } from '../../packages/containerd-client/src/network/container-network';
 import {
   containerNetworkState, deleteContainer, handleTaskExit, startContainer, stopContainer, sweepContainerNetworks, type CreateContainerOptions,
 } from '../../packages/containerd-client/src/run';
@@ -85,7 +86,7 @@ describe('network: CNI bridge containers (in a private network namespace)', func
     const dir = web1.labels[network.NETWORK_STATE_LABEL];
     await create(env, { id: 'forged', image: image.name, args: ['busybox', 'sleep', '1000'], labels: { [network.NETWORK_STATE_LABEL]: dir } });
     assert.equal(containerNetworkState(env.client, await env.client.containers.get('forged')), undefined);
-    await startContainer(env.client, 'forged');
+    await assert.rejects(startContainer(env.client, 'forged', { cni: net.cni }), (e: Error) => e instanceof FailedPreconditionError && /not one this client made for it/.test(e.message));
     await remove('forged');
     assert.ok(fs.existsSync(path.join(dir, 'netns')), "web1's netns is still there");
     await answers(await addressOf('web1'), 80, PAGE);
@@ -108,6 +109,17 @@ describe('network: CNI bridge containers (in a private network namespace)', func
     await startContainer(env.client, 'web1');
     assert.equal(await addressOf('web1'), before);
     await answers(before, 80, PAGE);
+    await answers('127.0.0.1', 8081, PAGE);
+  });
+
+  it('network state lost in a reboot (/run emptied, netns gone) is made again at start from the labels', async () => {
+    const dir = (await env.client.containers.get('web1')).labels[network.NETWORK_STATE_LABEL];
+    await stopContainer(env.client, 'web1', { timeoutMs: 2_000 });
+    await removeContainerNetworkState(dir, env.namespace, 'web1'); // what a reboot leaves: no state dir, no netns mount
+    assert.ok(!fs.existsSync(dir));
+    await startContainer(env.client, 'web1', { cni: net.cni });
+    assert.ok(network.isNetnsMounted(path.join(dir, 'netns')), 'the netns the spec names is back');
+    await answers(await addressOf('web1'), 80, PAGE);
     await answers('127.0.0.1', 8081, PAGE);
   });
 

@@ -14,12 +14,14 @@ import type { Spec } from '../oci/runtime-spec-types';
 import type { Container, ExitStatus, TaskProcess } from '../types';
 import { RunLabels } from './create';
 import { labelLogPath, prepareLogFile } from './log-files';
-import { afterStart, connectBeforeStart, disconnectContainer, removeContainerNetwork } from './network';
+import { afterStart, connectBeforeStart, disconnectContainer, removeContainerNetwork, type CniOptions } from './network';
 import { commandStartError } from './start-errors';
 
 export { prepareLogFile } from './log-files';
 
 export interface StartContainerOptions {
+  /** CNI dirs; their state dir is where a container's network state lost in a reboot is made again. */
+  cni?: CniOptions;
   /** Where a detached task's stdout+stderr go; default the container's log-path label. Required for detached tasks without it. */
   logPath?: string;
   /**
@@ -95,7 +97,7 @@ export async function startContainer(client: ContainerdClient, id: string, opts:
   const tty = specOf(container)?.process?.terminal === true;
   const start = async (io: Parameters<typeof startTask>[2]): Promise<ProcessHandle> => {
     // CNI ADD before the task exists; DEL again when it cannot start.
-    const netDir = await connectBeforeStart(client, container);
+    const netDir = await connectBeforeStart(client, container, opts.cni);
     try {
       const handle = await startTask(client, id, io);
       await afterStart(client, netDir, id, handle.pid);

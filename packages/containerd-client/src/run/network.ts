@@ -1,15 +1,19 @@
 // The run layer's side of CNI networking: which network a create asks for, the spec naming the persistent netns,
 // and the calls around a task's life (connect before start, disconnect on stop/delete/exit, removal with the
 // container, the start-up sweep). The container's state-dir label is trusted only for a directory we marked.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { ContainerdClient } from '../client';
-import { NotFoundError } from '../errors';
+import { FailedPreconditionError, NotFoundError } from '../errors';
 import type { CallOptions } from '../call-options';
 import type { Spec } from '../oci/runtime-spec-types';
 import { defaultNetworkEnv, type NetworkEnv } from '../network/config';
 import {
-  connectContainerNetwork, connectedState, disconnectContainerNetwork, disconnectOnExit, recordTaskPid,
+  connectContainerNetwork, connectedState, disconnectContainerNetwork, disconnectOnExit, prepareContainerNetwork, recordTaskPid,
   removeContainerNetworkState, stateDirOf, sweepNetworkState,
 } from '../network/container-network';
+import { readNetworkLabels } from '../network/labels';
+import { NETWORK_STATE_LABEL } from '../network/state';
 import type { Container } from '../types';
 
 /** `none` and `host` as before; anything else is a CNI network name (`bridge`: the default network). */
@@ -42,9 +46,28 @@ async function containerOf(client: ContainerdClient, id: string, opts?: CallOpti
   try { return await client.containers.get(id, opts); } catch (e) { if (e instanceof NotFoundError) return undefined; throw e; }
 }
 
+/**
+ * The state dir of a container whose label names `<stateDir>/<namespace>/<id>` (the caller's state dir) that no
+ * longer exists, made again from its nerdctl labels and the CNI config: /run is emptied by a reboot, the container
+ * record is not. Any other label that is not ours is refused.
+ */
+async function restoreStateDir(client: ContainerdClient, container: Container, cni?: CniOptions): Promise<string | undefined> {
+  const label = container.labels[NETWORK_STATE_LABEL];
+  if (!label) return undefined;
+  const env = networkEnvOf(cni);
+  const expected = path.join(env.stateDir, client.namespace, container.id);
+  if (label !== expected || fs.existsSync(label)) {
+    throw new FailedPreconditionError(`cannot start "${container.id}": its network state ${label} is not one this client made for it (pass the state dir it was created with, or create the container again)`);
+  }
+  const { networks, ports, hostname } = readNetworkLabels(container.labels);
+  if (networks.length !== 1) throw new FailedPreconditionError(`cannot start "${container.id}": its network state is gone and its labels name no single network: create it again`);
+  await prepareContainerNetwork(env, { namespace: client.namespace, id: container.id, network: networks[0], ports, hostname });
+  return expected;
+}
+
 /** ADD before the task starts, for a container we connected to CNI; undefined for others. */
-export async function connectBeforeStart(client: ContainerdClient, container: Container): Promise<string | undefined> {
-  const dir = stateDirOf(container, client.namespace);
+export async function connectBeforeStart(client: ContainerdClient, container: Container, cni?: CniOptions): Promise<string | undefined> {
+  const dir = stateDirOf(container, client.namespace) ?? await restoreStateDir(client, container, cni);
   if (dir) await connectContainerNetwork(dir, client.namespace, container.id);
   return dir;
 }
