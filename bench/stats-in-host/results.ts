@@ -10,7 +10,7 @@ export interface LoadWindow {
 
 export interface StatsPanelResult {
   tasks: number;
-  /** The extension host with its views synced and no Stats panel open. */
+  /** The extension host with its views synced and the panel closed again (start-up settled): the baseline. */
   idle: LoadWindow;
   /** The all-tasks panel open and visible, sampling every task each tick. */
   panel: LoadWindow;

@@ -19,7 +19,7 @@ interface ChartSpec {
 }
 
 const CHARTS: ChartSpec[] = [
-  { id: 'cpu', title: 'CPU (% of one core)', series: [{ key: 'cpu', label: 'CPU', colour: 'blue' }], axis: (v) => `${v.toFixed(0)}%`, now: (p) => formatPercent(p?.cpu), value: (p) => p?.cpu },
+  { id: 'cpu', title: 'CPU (% of one core)', series: [{ key: 'cpu', label: 'CPU', colour: 'blue' }], axis: (v) => `${v.toFixed(v >= 10 || v === 0 ? 0 : v >= 1 ? 1 : 2)}%`, now: (p) => formatPercent(p?.cpu), value: (p) => p?.cpu },
   { id: 'mem', title: 'Memory', series: [{ key: 'memUsed', label: 'used', colour: 'purple' }], axis: (v) => formatBytesIEC(v), bytes: true, now: formatMemoryPair, value: (p) => p?.memUsed },
   { id: 'pids', title: 'Processes', series: [{ key: 'pids', label: 'pids', colour: 'green' }], axis: (v) => v.toFixed(0), now: (p) => (p?.pids === undefined ? '–' : String(p.pids)), value: (p) => p?.pids },
   {
@@ -34,7 +34,7 @@ const CHARTS: ChartSpec[] = [
 
 const HEIGHT = 130;
 /** The time axis spans at least this much, so the first seconds after opening draw a line, not a dot at the edge. */
-const MIN_SPAN_SECONDS = 60;
+const MIN_SPAN_SECONDS = 30;
 /** Tick steps for byte axes in binary units (1, 2, 4 … 512 KiB, MiB, GiB). */
 const BYTE_INCRS = [0, 1, 2, 3].flatMap((k) => [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((n) => n * 1024 ** k));
 
@@ -80,6 +80,8 @@ export class TaskCharts {
       box.append(head, area);
       this.host.append(box);
       const axis = { stroke: t.fg, grid: { stroke: t.grid, width: 1 }, ticks: { stroke: t.grid, width: 1 } };
+      // Wall-clock seconds only: uPlot's default two-line date labels crowd a five-minute axis.
+      const clock = (_u: uPlot, vals: number[]): string[] => vals.map((v) => new Date(v * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }));
       const opts: uPlot.Options = {
         width: this.width(), height: HEIGHT,
         legend: { show: false },
@@ -89,7 +91,7 @@ export class TaskCharts {
           y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
         },
         series: [{}, ...spec.series.map((s) => ({ label: s.label, stroke: t.colour(s.colour), width: 1.5 }))],
-        axes: [axis, { ...axis, size: 80, ...(spec.bytes ? { incrs: BYTE_INCRS } : {}), values: (_u: uPlot, vals: number[]) => vals.map((v) => spec.axis(v)) }],
+        axes: [{ ...axis, space: 70, values: clock }, { ...axis, size: 80, ...(spec.bytes ? { incrs: BYTE_INCRS } : {}), values: (_u: uPlot, vals: number[]) => vals.map((v) => spec.axis(v)) }],
       };
       const plot = new uPlot(opts, columnsOf(this.points, spec.series.map((s) => s.key)), area);
       return { spec, plot, now, box };
