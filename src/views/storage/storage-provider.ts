@@ -103,6 +103,8 @@ export class StorageProvider extends Disposable implements vscode.TreeDataProvid
     item.tooltip = row.tooltip;
     item.contextValue = row.contextValue;
     item.iconPath = new vscode.ThemeIcon(row.icon);
+    // Screen readers (and UI tests) get the row as shown, not the long tooltip VS Code would read otherwise.
+    item.accessibilityInformation = { label: row.description ? `${row.label}, ${row.description}` : row.label };
     return item;
   }
 }

@@ -33,7 +33,8 @@ function namespaceSection(u: NamespaceDiskUsage, heading: string): string[] {
   ];
   if (u.managedByKubelet) lines.push('> The kubelet manages the containers and images of `k8s.io`: it pulls again what it needs.', '');
   if (u.images.length) {
-    lines.push('| Image | Unique | Shared | All platforms | Unpacked | Used by |', '|---|---:|---:|---:|---:|---|');
+    lines.push('Unique is what only this image holds (blobs and unpacked snapshots): what removing it alone frees. Shared is what other images of the namespace hold too.', '');
+    lines.push('| Image | Unique | Shared | Blobs (all platforms) | Unpacked | Used by |', '|---|---:|---:|---:|---:|---|');
     for (const i of [...u.images].sort((a, b) => b.uniqueBytes - a.uniqueBytes)) {
       lines.push(`| \`${cell(i.name)}\` | ${formatBytes(i.uniqueBytes)} | ${formatBytes(i.sharedBytes)} | ${formatBytes(i.contentBytes)} | ${formatBytes(i.unpackedBytes)} | ${i.containers.length ? i.containers.map((c) => `\`${cell(c)}\``).join(', ') : 'no container'} |`);
     }
