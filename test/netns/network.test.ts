@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { FailedPreconditionError, network } from '../../packages/containerd-client/src';
 import { removeContainerNetworkState } from '../../packages/containerd-client/src/network/container-network';
 import {
-  containerNetworkState, deleteContainer, handleTaskExit, startContainer, stopContainer, sweepContainerNetworks, type CreateContainerOptions,
+  containerNetworkInfo, containerNetworkState, deleteContainer, handleTaskExit, startContainer, stopContainer, sweepContainerNetworks, type CreateContainerOptions,
 } from '../../packages/containerd-client/src/run';
 import { clientEnv, eventually, importTestImage, teardown, type ClientEnv, type ImportedImage } from '../harness/client-setup';
 import { create, runToEnd } from '../harness/run-setup';
@@ -77,6 +77,8 @@ describe('network: CNI bridge containers (in a private network namespace)', func
     assert.ok(ip.startsWith('10.88.5.'), ip);
     await answers(ip, 80, PAGE);
     await answers('127.0.0.1', 8081, PAGE);
+    assert.deepEqual(containerNetworkInfo(env.client, await env.client.containers.get('web1')),
+      { networks: [NET], addresses: { [NET]: [ip] }, ports: [{ hostPort: 8081, containerPort: 80, protocol: 'tcp' }], hostname: 'web-one', origin: 'ours' });
     const hosts = fs.readFileSync(path.join(path.dirname(ns.path), 'hosts'), 'utf8');
     assert.match(hosts, new RegExp(`^${ip.replace(/\./g, '\\.')}\\tweb-one$`, 'm'));
   });
@@ -90,6 +92,17 @@ describe('network: CNI bridge containers (in a private network namespace)', func
     await remove('forged');
     assert.ok(fs.existsSync(path.join(dir, 'netns')), "web1's netns is still there");
     await answers(await addressOf('web1'), 80, PAGE);
+  });
+
+  it("a container nerdctl made shows its networks and ports (labels) and addresses (libcni's result cache)", async () => {
+    const cache = path.join(net.tmp, 'libcni');
+    fs.mkdirSync(path.join(cache, 'results'), { recursive: true });
+    fs.writeFileSync(path.join(cache, 'results', 'bridge-nerd1-eth0'), JSON.stringify({ kind: 'cniCacheV1', containerId: 'nerd1', ifName: 'eth0', networkName: 'bridge', result: { ips: [{ address: '10.4.0.9/24' }] } }));
+    const labels = { 'nerdctl/networks': '["bridge"]', 'nerdctl/ports': '[{"HostPort":8088,"ContainerPort":80,"Protocol":"tcp","HostIP":"0.0.0.0"}]', 'nerdctl/hostname': 'nerd1' };
+    await create(env, { id: 'nerd1', image: image.name, args: ['busybox', 'true'], labels });
+    assert.deepEqual(containerNetworkInfo(env.client, await env.client.containers.get('nerd1'), cache),
+      { networks: ['bridge'], addresses: { bridge: ['10.4.0.9'] }, ports: [{ hostPort: 8088, containerPort: 80, protocol: 'tcp' }], hostname: 'nerd1', origin: 'nerdctl' });
+    await remove('nerd1');
   });
 
   it('two containers on one network reach each other by address', async () => {

@@ -14,6 +14,6 @@ export { readImageFiles, readUserFiles, normalizeImagePath, type ImageFiles } fr
 export { splitCommandLine, joinCommandLine, parseEnvList, parseLabelList, snapshotNameProblem } from './command-line';
 export { isRuncRuntime, runcRootOptions, RUNC_OPTIONS_TYPE_URL } from './runtime-options';
 export {
-  handleTaskExit, disconnectContainer, removeContainerNetwork, containerNetworkState, sweepContainerNetworks, isCniNetwork, networkEnvOf,
-  type NetworkMode, type CniOptions,
+  handleTaskExit, disconnectContainer, removeContainerNetwork, containerNetworkState, containerNetworkInfo, sweepContainerNetworks, isCniNetwork, networkEnvOf,
+  type NetworkMode, type CniOptions, type ContainerNetworkInfo,
 } from './network';

@@ -13,6 +13,8 @@ import {
   removeContainerNetworkState, stateDirOf, sweepNetworkState,
 } from '../network/container-network';
 import { readNetworkLabels } from '../network/labels';
+import type { PortMapping } from '../network/ports';
+import { cachedCniAddresses } from '../network/usage';
 import { NETWORK_STATE_LABEL } from '../network/state';
 import type { Container } from '../types';
 
@@ -103,6 +105,29 @@ export async function removeContainerNetwork(client: ContainerdClient, container
 export function containerNetworkState(client: ContainerdClient, container: Container): ReturnType<typeof connectedState> {
   const dir = stateDirOf(container, client.namespace);
   return dir ? connectedState(dir, client.namespace, container.id) : undefined;
+}
+
+export interface ContainerNetworkInfo {
+  /** CNI networks by name (nerdctl's `nerdctl/networks` label for nerdctl's containers). */
+  networks: string[];
+  /** Addresses by network while connected (ours: our cached ADD result; nerdctl's: libcni's result cache). */
+  addresses: Record<string, string[]>;
+  ports: PortMapping[];
+  hostname?: string;
+  /** Who connected it: this client, or nerdctl (or another libcni user) as its labels say. */
+  origin: 'ours' | 'nerdctl';
+}
+
+/**
+ * What the Containers view shows of a container's networking, for ours and for nerdctl's; undefined for containers
+ * on no CNI network. `cniCacheDir` is libcni's (default /var/lib/cni).
+ */
+export function containerNetworkInfo(client: ContainerdClient, container: Container, cniCacheDir?: string): ContainerNetworkInfo | undefined {
+  const labels = readNetworkLabels(container.labels);
+  const ours = containerNetworkState(client, container);
+  if (ours) return { networks: ours.networks, addresses: ours.addresses, ports: ours.ports, hostname: labels.hostname, origin: 'ours' };
+  if (!labels.networks.length || labels.networks.every((n) => n === 'none' || n === 'host' || n.startsWith('container:'))) return undefined;
+  return { ...labels, addresses: cachedCniAddresses(container.id, cniCacheDir), origin: 'nerdctl' };
 }
 
 /** Start-up sweep: state of containers that no longer exist (any namespace) is disconnected and removed. */
