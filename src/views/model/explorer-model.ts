@@ -6,6 +6,7 @@ import { Disposable } from '../../base/lifecycle';
 import type { ModelClient } from './model-client';
 import { NamespaceModel } from './namespace-model';
 import type { ModelChange, ResourceKind } from './types';
+import { SingleFlight } from '../../base/single-flight';
 
 export const COALESCE_MS = 30;
 
@@ -24,8 +25,7 @@ export class ExplorerModel extends Disposable {
   private readonly coalescer: Coalescer<string>;
   private readonly emitter: Emitter<ModelChange>;
   readonly onDidChange: Event<ModelChange>;
-  private listing: Promise<void> | undefined;
-  private listAgain = false;
+  private readonly namespaceListing = new SingleFlight(() => this.listNamespaces());
 
   constructor(private readonly host: ExplorerHost, coalesceMs = COALESCE_MS) {
     super();
@@ -63,25 +63,16 @@ export class ExplorerModel extends Disposable {
 
   /** Reads the namespace list; models of new namespaces are listed too. Concurrent calls share one run. */
   refreshNamespaces(): Promise<void> {
-    if (this.listing) {
-      this.listAgain = true;
-      return this.listing;
-    }
-    this.listing = (async () => {
-      do {
-        this.listAgain = false;
-        await this.listNamespaces();
-      } while (this.listAgain);
-    })().finally(() => { this.listing = undefined; });
-    return this.listing;
+    return this.namespaceListing.run();
   }
+
 
   private async listNamespaces(): Promise<void> {
     const c = this.host.client();
     if (!c) return;
     try {
       const list = await c.namespaces.list();
-      if (c !== this.host.client()) { this.listAgain = true; return; } // reconnected meanwhile: list on the new connection
+      if (c !== this.host.client()) { void this.namespaceListing.run(); return; } // reconnected meanwhile: list on the new connection
       this.namespaces.clear();
       for (const ns of list) {
         this.namespaces.set(ns.name, ns);
@@ -139,10 +130,10 @@ export class ExplorerModel extends Disposable {
   /** Resolves when nothing is being fetched and pending changes have been announced. */
   async whenIdle(): Promise<void> {
     do {
-      await this.listing;
+      await this.namespaceListing.current;
       await Promise.all([...this.models.values()].map((m) => m.whenIdle()));
       await this.coalescer.whenFlushed();
-    } while (this.listing || this.coalescer.isPending);
+    } while (this.namespaceListing.current || this.coalescer.isPending);
   }
 
 }

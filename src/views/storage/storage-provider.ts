@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { listBlobs, listIngests, listLeases, listSnapshots, type ContainerdClient } from '@containerd-explorer/client';
 import { Emitter } from '../../base/emitter';
 import { Disposable } from '../../base/lifecycle';
+import { SingleFlight } from '../../base/single-flight';
 import { childrenOf, snapshotTree, storageRow, type StorageNode, type StorageViewName } from './storage-nodes';
 
 export interface StorageProviderDeps {
@@ -21,8 +22,7 @@ export class StorageProvider extends Disposable implements vscode.TreeDataProvid
   private readonly emitter = this._register(new Emitter<StorageNode | undefined>());
   readonly onDidChangeTreeData = this.emitter.event;
   private roots: StorageNode[] | undefined;
-  private loading: Promise<void> | undefined;
-  private again = false;
+  private readonly listing = new SingleFlight(() => this.load(), () => this.isDisposed);
   /** Bumped on every change (tests wait on it). */
   generation = 0;
 
@@ -32,27 +32,22 @@ export class StorageProvider extends Disposable implements vscode.TreeDataProvid
 
   /** Lists again now (a second call while listing runs once more after it). */
   refresh(): Promise<void> {
-    if (this.loading) {
-      this.again = true;
-      return this.loading;
-    }
-    this.loading = (async () => {
-      do {
-        this.again = false;
-        const namespace = this.deps.namespace();
-        try {
-          this.roots = await this.list(await this.deps.client(namespace), namespace);
-        } catch (e) {
-          const message = e instanceof Error ? e.message : String(e);
-          this.deps.log.warn(`Listing ${WHAT[this.name]} in ${namespace}: ${message}`);
-          this.roots = [{ type: 'storage-message', key: 'error', label: `Could not list ${WHAT[this.name]}: ${message}` }];
-        }
-        this.generation++;
-        this.emitter.fire(undefined);
-      } while (this.again && !this.isDisposed);
-    })().finally(() => { this.loading = undefined; });
-    return this.loading;
+    return this.listing.run();
   }
+
+  private async load(): Promise<void> {
+    const namespace = this.deps.namespace();
+    try {
+      this.roots = await this.list(await this.deps.client(namespace), namespace);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.deps.log.warn(`Listing ${WHAT[this.name]} in ${namespace}: ${message}`);
+      this.roots = [{ type: 'storage-message', key: 'error', label: `Could not list ${WHAT[this.name]}: ${message}` }];
+    }
+    this.generation++;
+    this.emitter.fire(undefined);
+  }
+
 
   /** Forgets the listing (namespace changed or connection lost); the next getChildren lists again. */
   clear(): void {
