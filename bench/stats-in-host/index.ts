@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { StatsFeed } from '../../src/views/stats/stats-feed';
 import { hostLog } from '../../test/e2e/runner/host-log';
 import { env, explorer } from '../in-host/host';
+import { profiled } from '../in-host/profile';
 import type { LoadWindow, StatsPanelResult } from './results';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -64,7 +65,13 @@ export async function run(): Promise<void> {
     sub.dispose();
     opened.panel.dispose();
     await until('sampling to end with the panel', () => !feed.sampling, 10_000);
-    const idle = await measure(Math.min(seconds, 20));
+    // BENCH_PROFILE_FILE: a CPU profile of the baseline window, to see what the extension host does with no panel.
+    const profileFile = process.env.BENCH_PROFILE_FILE;
+    const baseline = (): Promise<LoadWindow> => measure(Math.min(seconds, 20));
+    const idle = profileFile ? await profiled(profileFile, baseline).then(({ result, top }) => {
+      hostLog(`bench: baseline profile in ${profileFile}; top self time: ${top.slice(0, 8).map((t) => `${t.fn} ${t.ms.toFixed(0)} ms`).join('; ')}`);
+      return result;
+    }) : await baseline();
     hostLog(`bench: panel closed ${idle.cpuPercent.toFixed(2)} % of one core over ${idle.seconds} s`);
     const result: StatsPanelResult = {
       tasks, idle, panel, ticks, samplesPerTickMin: samples.length ? Math.min(...samples) : 0, samplesPerTickMedian: median(samples),
