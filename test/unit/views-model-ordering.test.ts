@@ -3,6 +3,7 @@
 // burst becomes one announced change; events that arrive during a full listing are kept and applied after it, so
 // the listing (taken before them) cannot undo them; a listing begun on an old connection is done again on the new.
 import * as assert from 'node:assert/strict';
+import { nextEvent } from '../../src/base/emitter';
 import { ExplorerModel } from '../../src/views/model/explorer-model';
 import { event, FakeClient } from './fake-client';
 import { modelRig } from './model-setup';
@@ -46,6 +47,27 @@ describe('views model: ordering (in-memory client)', () => {
     assert.equal(rig.model.model('default').tasks.size, 51);
     assert.equal(rig.changes.length, 1, `one change for 100 events, not ${rig.changes.length}`);
     assert.deepEqual([...(rig.changes[0].kinds.get('default') ?? [])].sort(), ['containers', 'tasks']);
+    rig.model.dispose();
+  });
+
+  it('images and containers are announced before Tasks.List answers; tasks keep their last state until it does', async () => {
+    const rig = await modelRig();
+    const m = rig.model.model('default');
+    const release = rig.store.hold(/^tasks\.list default$/);
+    rig.store.addContainer('default', 'c7');
+    rig.store.setTask('default', 'c1', 'stopped', { pid: 101 }); // what the held Tasks.List will say
+    const announced = nextEvent(rig.model.onDidChange, (c) => !!c.kinds.get('default')?.has('containers'));
+    const refreshing = m.refresh();
+    await announced; // the Containers view is told while Tasks.List is still held
+    assert.ok(m.containers.has('c7'), 'the new container is listed while Tasks.List is held');
+    assert.ok(!rig.changes.some((c) => c.kinds.get('default')?.has('tasks')), 'the Tasks view was not');
+    assert.equal(m.tasks.get('c1')?.process.status, 'running', 'the last known task state stays meanwhile');
+    release();
+    await refreshing;
+    await rig.idle();
+    assert.equal(m.tasks.get('c1')?.process.status, 'stopped');
+    assert.ok(m.tasksLoaded);
+    assert.ok(rig.changes.some((c) => c.kinds.get('default')?.has('tasks')));
     rig.model.dispose();
   });
 

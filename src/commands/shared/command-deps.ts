@@ -41,7 +41,7 @@ export async function listed(deps: CommandDeps, namespace = deps.active.name): P
     throw new Error(now.kind === 'failed' ? `Not connected to containerd: ${now.error.message}` : 'containerd did not answer in time');
   }
   const model = deps.model.model(namespace);
-  if (!model.loaded) await model.refresh();
+  if (!model.loaded || !model.tasksLoaded) await model.refresh();
   return { client, model };
 }
 

@@ -4,8 +4,9 @@ import { shortDigest, taskState } from '@containerd-explorer/client';
 import { formatBytes, formatLocalTime, parseImageName, shortRuntime, taskStateText } from './format';
 import type { ContainerEntry, ImageEntry, TaskEntry } from './types';
 
-export function describeContainer(c: ContainerEntry, task: TaskEntry | undefined): string {
-  return [taskStateText(task?.process, { oom: task?.oom }), c.image || 'no image', shortRuntime(c.runtime.name), formatLocalTime(c.createdAt)].join(' · ');
+/** `tasksKnown` false: Tasks.List has not answered yet, so a missing task means "not known", not "no task". */
+export function describeContainer(c: ContainerEntry, task: TaskEntry | undefined, tasksKnown = true): string {
+  return [task || tasksKnown ? taskStateText(task?.process, { oom: task?.oom }) : 'task state…', c.image || 'no image', shortRuntime(c.runtime.name), formatLocalTime(c.createdAt)].join(' · ');
 }
 
 export function describeImage(entry: ImageEntry): string {

@@ -18,7 +18,10 @@ export class NamespaceModel {
   readonly containers = new Map<string, ContainerEntry>();
   readonly tasks = new Map<string, TaskEntry>();
   /** True once a full list has completed since the last reset. */
+  /** Images and containers listed at least once (their views show rows). */
   loaded = false;
+  /** Tasks listed at least once: until then a container's task state is not known (not "no task"). */
+  tasksLoaded = false;
   /** Set by the views for the namespace on screen: only then are image details (content reads) resolved. */
   private detailsWanted = false;
 
@@ -55,6 +58,7 @@ export class NamespaceModel {
     this.containers.clear();
     this.tasks.clear();
     this.loaded = false;
+    this.tasksLoaded = false;
     this.buffered = [];
     if (had) for (const k of ['images', 'containers', 'tasks'] as const) this.changed(k);
   }
@@ -78,7 +82,11 @@ export class NamespaceModel {
     if (!c) return;
     const base = this.baseClient;
     try {
-      const [images, containers, tasks] = await Promise.all([c.images.list(), c.containers.list([], { spec: false }), c.tasks.list()]);
+      // Tasks.List asks every shim in turn, the slowest of the three lists: images and containers are shown as soon
+      // as they arrive, and task states (last known ones meanwhile) follow when it answers.
+      const tasksListed = c.tasks.list();
+      tasksListed.catch(() => undefined); // awaited below; a failure is reported there
+      const [images, containers] = await Promise.all([c.images.list(), c.containers.list([], { spec: false })]);
       const oldImages = new Map(this.images);
       this.images.clear();
       for (const image of images) {
@@ -88,6 +96,11 @@ export class NamespaceModel {
       }
       this.containers.clear();
       for (const ct of containers) this.containers.set(ct.id, withoutSpec(ct));
+      this.loaded = true;
+      this.changed('images');
+      this.changed('containers');
+      if (this.detailsWanted) this.ensureDetails();
+      const tasks = await tasksListed;
       const oldTasks = new Map(this.tasks);
       this.tasks.clear();
       for (const p of tasks) {
@@ -95,9 +108,9 @@ export class NamespaceModel {
         const keepExecs = old && old.process.pid === p.pid ? old.execs : new Map<string, TaskProcess>();
         this.tasks.set(p.containerId, { process: p, execs: keepExecs, ...(old?.oom && old.process.pid === p.pid ? { oom: true } : {}) });
       }
-      this.loaded = true;
-      for (const k of ['images', 'containers', 'tasks'] as const) this.changed(k);
-      if (this.detailsWanted) this.ensureDetails();
+      this.tasksLoaded = true;
+      this.changed('tasks');
+      this.changed('containers'); // their state icons
     } catch (e) {
       this.ctx.failed(e, `listing namespace ${this.name}`, base);
     }

@@ -44,11 +44,11 @@ export abstract class ExplorerTreeProvider extends Disposable implements vscode.
    * Rows of the active namespace, sorted: nothing while disconnected (the welcome view explains), "Listing…" until
    * the first listing, then one node per key. While reconnecting the last known rows stay.
    */
-  protected namespaceRows(what: string, keys: (m: NamespaceModel) => Iterable<string>, node: (key: string, namespace: string) => ExplorerNode): ExplorerNode[] {
+  protected namespaceRows(what: string, keys: (m: NamespaceModel) => Iterable<string>, node: (key: string, namespace: string) => ExplorerNode, listed: (m: NamespaceModel) => boolean = (m) => m.loaded): ExplorerNode[] {
     const { connection, model, active } = this.deps;
     if (!connection.client && !(connection.state.kind === 'connecting' && connection.state.reconnecting)) return [];
     const m = model.model(active.name);
-    if (!m.loaded) return connection.client ? [loadingNode(`loading-${what}`, `Listing ${what} in ${active.name}…`)] : [];
+    if (!listed(m)) return connection.client ? [loadingNode(`loading-${what}`, `Listing ${what} in ${active.name}…`)] : [];
     return [...keys(m)].sort((a, b) => a.localeCompare(b)).map((k) => node(k, active.name));
   }
   protected abstract treeItem(node: ExplorerNode): vscode.TreeItem;

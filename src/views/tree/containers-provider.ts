@@ -21,7 +21,7 @@ export class ContainersProvider extends ExplorerTreeProvider {
     const task = m.tasks.get(node.id);
     const item = new vscode.TreeItem(node.id, vscode.TreeItemCollapsibleState.None);
     if (!c) return item;
-    item.description = describeContainer(c, task);
+    item.description = describeContainer(c, task, m.tasksLoaded);
     item.iconPath = taskIcon(task?.process);
     item.contextValue = `container.${stateKey(task?.process)}`;
     return item;

@@ -41,7 +41,7 @@ export class NamespacesProvider extends ExplorerTreeProvider {
     tip.appendMarkdown(factTable([
       ['Images', m.loaded ? String(m.images.size) : '…'],
       ['Containers', m.loaded ? String(m.containers.size) : '…'],
-      ['Running tasks', m.loaded ? String(running) : '…'],
+      ['Running tasks', m.tasksLoaded ? String(running) : '…'],
     ]));
     tip.appendMarkdown(`\n\n${labelsTable(ns?.labels ?? {})}`);
     item.tooltip = tip;

@@ -11,7 +11,7 @@ import { stateKey, taskIcon } from './task-icons';
 
 export class TasksProvider extends ExplorerTreeProvider {
   rootNodes(): ExplorerNode[] {
-    return this.namespaceRows('tasks', (m) => m.tasks.keys(), (containerId, namespace): TaskNode => ({ type: 'task', namespace, containerId }));
+    return this.namespaceRows('tasks', (m) => m.tasks.keys(), (containerId, namespace): TaskNode => ({ type: 'task', namespace, containerId }), (m) => m.tasksLoaded);
   }
 
 
