@@ -133,8 +133,15 @@ async function main(): Promise<void> {
       log(`pair ${i + 1}: ours ${ms(oursMs[oursMs.length - 1])}, ctr ${ms(ctrMs[ctrMs.length - 1])}`);
     }
   } finally {
+    // Ours through deleteContainer (DEL, netns unmounted, state removed); ctr's go with the namespace.
+    for (const c of await client.containers.list().catch(() => [])) {
+      if (c.labels[api.network.NETWORK_STATE_LABEL]) await api.deleteContainer(client, c.id).catch(() => undefined);
+    }
     client.close();
     await daemon.stop();
+    // The mounts live in this namespace only; undone so the temp dir (overlay upper dirs, state) can go.
+    for (const m of ['/opt/cni/bin', '/opt', '/var/lib', '/etc']) { try { execFileSync('umount', [m]); } catch { /* not mounted */ } }
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
   const ratio = median(oursMs) / median(ctrMs);
   report({

@@ -8,6 +8,8 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { network } from '../../packages/containerd-client/src';
+import { removeContainerNetworkState } from '../../packages/containerd-client/src/network/container-network';
+import { listStateDirs } from '../../packages/containerd-client/src/network/state';
 import type { CniOptions } from '../../packages/containerd-client/src/run';
 
 /**
@@ -114,4 +116,14 @@ export async function answers(host: string, port: number, expected: string, time
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.fail(`${host}:${port} did not answer with ${JSON.stringify(expected)}; last: ${JSON.stringify(last)}`);
+}
+
+/**
+ * After the suite: network state a failed test left (netns still mounted, leases) is taken down, then the temp dir
+ * goes. The harness's teardown deletes containers straight through containerd, which knows nothing of either.
+ */
+export async function removeNetEnv(env: NetEnv | undefined): Promise<void> {
+  if (!env) return;
+  for (const { namespace, id, dir } of listStateDirs(env.cni.stateDir)) await removeContainerNetworkState(dir, namespace, id).catch(() => undefined);
+  fs.rmSync(env.tmp, { recursive: true, force: true });
 }

@@ -11,7 +11,7 @@ import { network } from '../../packages/containerd-client/src';
 import { deleteContainer, startContainer, type CreateContainerOptions } from '../../packages/containerd-client/src/run';
 import { clientEnv, importTestImage, teardown, type ClientEnv, type ImportedImage } from '../harness/client-setup';
 import { create, inventory, rejectsCleanly } from '../harness/run-setup';
-import { assertNothingLeft, assertPrivateNetns, makeNetwork, netEnv, netInventory, type NetEnv, type NetInventory } from './netns-setup';
+import { assertNothingLeft, assertPrivateNetns, makeNetwork, netEnv, netInventory, removeNetEnv, type NetEnv, type NetInventory } from './netns-setup';
 
 const NET = 'errnet';
 const SUBNET = '10.88.6.0/24';
@@ -49,6 +49,7 @@ describe('network errors (in a private network namespace)', function () {
   after(async function () {
     this.timeout(60_000);
     await teardown(env);
+    await removeNetEnv(nenv);
   });
 
   it('plugins missing: names them and says to install containernetworking-plugins', async () => {

@@ -12,7 +12,7 @@ import {
 } from '../../packages/containerd-client/src/run';
 import { clientEnv, eventually, importTestImage, teardown, type ClientEnv, type ImportedImage } from '../harness/client-setup';
 import { create, runToEnd } from '../harness/run-setup';
-import { answers, assertNothingLeft, assertPrivateNetns, leases, makeNetwork, netEnv, netInventory, type NetEnv, type NetInventory } from './netns-setup';
+import { answers, assertNothingLeft, assertPrivateNetns, leases, makeNetwork, netEnv, netInventory, removeNetEnv, type NetEnv, type NetInventory } from './netns-setup';
 
 const SUBNET = '10.88.5.0/24';
 const NET = 'cetest';
@@ -52,6 +52,7 @@ describe('network: CNI bridge containers (in a private network namespace)', func
   after(async function () {
     this.timeout(60_000);
     await teardown(env);
+    await removeNetEnv(net);
   });
 
   it('writes the network in nerdctl\'s format and lists it with its subnet and gateway', () => {
