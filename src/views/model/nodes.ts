@@ -17,6 +17,8 @@ export interface MessageNode {
 export interface NamespaceNode { type: 'namespace'; name: string }
 export interface ImageNode { type: 'image'; namespace: string; name: string }
 export interface ContainerNode { type: 'container'; namespace: string; id: string }
+/** A Kubernetes pod (k8s.io) or a compose project: the Containers view groups their containers under it. */
+export interface ContainerGroupNode { type: 'container-group'; namespace: string; key: string }
 export interface TaskNode { type: 'task'; namespace: string; containerId: string }
 export interface ProcessNode {
   type: 'process';
@@ -27,7 +29,7 @@ export interface ProcessNode {
   execId?: string;
 }
 
-export type ExplorerNode = MessageNode | NamespaceNode | ImageNode | ContainerNode | TaskNode | ProcessNode;
+export type ExplorerNode = MessageNode | NamespaceNode | ImageNode | ContainerNode | ContainerGroupNode | TaskNode | ProcessNode;
 
 export function nodeId(n: ExplorerNode): string {
   switch (n.type) {
@@ -35,6 +37,7 @@ export function nodeId(n: ExplorerNode): string {
     case 'namespace': return `namespace:${n.name}`;
     case 'image': return `image:${n.namespace}:${n.name}`;
     case 'container': return `container:${n.namespace}:${n.id}`;
+    case 'container-group': return `container-group:${n.namespace}:${n.key}`;
     case 'task': return `task:${n.namespace}:${n.containerId}`;
     case 'process': return `process:${n.namespace}:${n.containerId}:${n.execId ?? 'pid'}:${n.pid}`;
   }

@@ -1,28 +1,60 @@
-// Containers view: id, state of its task (in the Tasks view's words), image, runtime and creation time (absolute:
-// a description stays on screen); the tooltip, built on hover, has the record's details and the relative age.
+// Containers view: each container by the name its labels give (Kubernetes container name, nerdctl's name, compose
+// service; else its id, 12 digits for long hex ids), the state of its task (in the Tasks view's words), image,
+// runtime and creation time. Pods (k8s.io) and compose projects group their containers, the pause sandbox first
+// and marked. The tooltip, built on hover, has the record's details, the full id and the relative age.
 import * as vscode from 'vscode';
+import { containerNaming, groupContainers, type PodGroup } from '@containerd-explorer/client';
 import { describeContainer } from '../model/describe';
 import { describeTaskState, formatWhen } from '../model/format';
+import type { NamespaceModel } from '../model/namespace-model';
 import type { ContainerEntry, TaskEntry } from '../model/types';
 import { ExplorerTreeProvider, factTable, labelsTable, md } from './base-provider';
-import type { ContainerNode, ExplorerNode } from '../model/nodes';
+import type { ContainerGroupNode, ContainerNode, ExplorerNode } from '../model/nodes';
 import { stateKey, taskIcon } from './task-icons';
 
 export class ContainersProvider extends ExplorerTreeProvider {
   rootNodes(): ExplorerNode[] {
-    return this.namespaceRows('containers', (m) => m.containers.keys(), (id, namespace): ContainerNode => ({ type: 'container', namespace, id }));
+    const rows = this.namespaceRows('containers', (m) => m.containers.keys(), (id, namespace): ContainerNode => ({ type: 'container', namespace, id }));
+    const m = this.deps.model.model(this.deps.active.name);
+    if (!rows.every((n) => n.type === 'container')) return rows;
+    const { groups, ungrouped } = this.groups(m);
+    if (!groups.length) return rows;
+    const namespace = this.deps.active.name;
+    return [
+      ...groups.map((g): ContainerGroupNode => ({ type: 'container-group', namespace, key: g.key })),
+      ...ungrouped.map((c): ContainerNode => ({ type: 'container', namespace, id: c.id })),
+    ];
   }
 
+  private groups(m: NamespaceModel): { groups: PodGroup<ContainerEntry>[]; ungrouped: ContainerEntry[] } {
+    return groupContainers([...m.containers.values()].sort((a, b) => a.id.localeCompare(b.id)));
+  }
+
+  protected override childNodes(node: ExplorerNode): ExplorerNode[] {
+    if (node.type !== 'container-group') return [];
+    const g = this.groups(this.deps.model.model(node.namespace)).groups.find((x) => x.key === node.key);
+    return g ? [...g.sandboxes, ...g.containers].map((c): ContainerNode => ({ type: 'container', namespace: node.namespace, id: c.id })) : [];
+  }
+
+  /** A grouped container's parent is its pod or compose project (VS Code needs it to reveal the row). */
+  override getParent(node: ExplorerNode): ExplorerNode | undefined {
+    if (node.type !== 'container') return undefined;
+    const c = this.deps.model.model(node.namespace).containers.get(node.id);
+    const key = c && containerNaming(c.id, c.labels).groupKey;
+    return key ? { type: 'container-group', namespace: node.namespace, key } : undefined;
+  }
 
   protected treeItem(node: ExplorerNode): vscode.TreeItem {
+    const m = this.deps.model.model(node.type === 'container' || node.type === 'container-group' ? node.namespace : '');
+    if (node.type === 'container-group') return groupItem(node, this.groups(m).groups.find((g) => g.key === node.key), m);
     if (node.type !== 'container') return new vscode.TreeItem('?');
-    const m = this.deps.model.model(node.namespace);
     const c = m.containers.get(node.id);
     const task = m.tasks.get(node.id);
-    const item = new vscode.TreeItem(node.id, vscode.TreeItemCollapsibleState.None);
-    if (!c) return item;
-    item.description = describeContainer(c, task, m.tasksLoaded);
-    item.iconPath = taskIcon(task?.process);
+    if (!c) return new vscode.TreeItem(node.id, vscode.TreeItemCollapsibleState.None);
+    const naming = containerNaming(c.id, c.labels);
+    const item = new vscode.TreeItem(naming.displayName, vscode.TreeItemCollapsibleState.None);
+    item.description = `${naming.sandbox ? 'pod sandbox · ' : ''}${describeContainer(c, task, m.tasksLoaded)}`;
+    item.iconPath = naming.sandbox && !task ? new vscode.ThemeIcon('package') : taskIcon(task?.process);
     item.contextValue = `container.${stateKey(task?.process)}`;
     return item;
   }
@@ -35,12 +67,31 @@ export class ContainersProvider extends ExplorerTreeProvider {
   }
 }
 
+function groupItem(node: ContainerGroupNode, g: PodGroup<ContainerEntry> | undefined, m: NamespaceModel): vscode.TreeItem {
+  const pod = !node.key.startsWith('compose:');
+  const item = new vscode.TreeItem(g?.label ?? node.key, vscode.TreeItemCollapsibleState.Expanded);
+  const members = g ? [...g.sandboxes, ...g.containers] : [];
+  const running = members.filter((c) => m.tasks.get(c.id)?.process.status === 'running').length;
+  const count = g?.containers.length ?? 0;
+  item.description = `${pod ? 'pod' : 'compose'} · ${count} container${count === 1 ? '' : 's'}${m.tasksLoaded ? ` · ${running} running` : ''}`;
+  item.tooltip = new vscode.MarkdownString(factTable([
+    [pod ? 'Pod' : 'Compose project', md(g?.label ?? node.key)],
+    ['Pod UID', g?.podUid ? `\`${g.podUid}\`` : undefined],
+    ['Sandbox', g?.sandboxes.length ? g.sandboxes.map((s) => `\`${s.id}\``).join(', ') : undefined],
+    ['Containers', String(count)],
+  ]));
+  item.iconPath = new vscode.ThemeIcon(pod ? 'symbol-namespace' : 'layers');
+  item.contextValue = pod ? 'container-group.pod' : 'container-group.compose';
+  return item;
+}
 
 function containerTooltip(namespace: string, c: ContainerEntry, task: TaskEntry | undefined): vscode.MarkdownString {
+  const naming = containerNaming(c.id, c.labels);
   const tip = new vscode.MarkdownString(undefined, true);
-  tip.appendMarkdown(`$(vm) **Container ${md(c.id)}**\n\n`);
+  tip.appendMarkdown(`$(vm) **Container ${md(naming.displayName)}**${naming.displayName !== c.id ? ` \`${c.id}\`` : ''}\n\n`);
   tip.appendMarkdown(factTable([
     ['Task', md(describeTaskState(task?.process, task?.oom))],
+    ['Pod', naming.groupKey && naming.origin === 'kubernetes' ? md(naming.groupLabel ?? naming.groupKey) + (naming.sandbox ? ' (its sandbox)' : '') : undefined],
     ['Image', c.image ? `\`${c.image}\`` : 'none'],
     ['Runtime', `\`${c.runtime.name}\``],
     ['Snapshot', c.snapshotKey ? `\`${c.snapshotKey}\` (${md(c.snapshotter)})` : 'none'],
