@@ -8,7 +8,7 @@ import type { ExplorerApi } from '../../../src/extension';
 import { documentUri, type DocumentRef } from '../../../src/views/documents/read-only-documents';
 import { formatBytes } from '../../../src/views/model/format';
 import type { StorageNode } from '../../../src/views/storage/storage-nodes';
-import { daemonAddress, withScriptedHost } from '../suite-views/env';
+import { daemonAddress, rows, withScriptedHost } from '../suite-views/env';
 import type { ScriptedHost } from '../suite-views/scripted-host';
 import { K8S_IMAGE, RUNNING, STOPPED, STOPPED_IMAGE, UNUSED_IMAGE, USED_IMAGE } from './fixture';
 
@@ -36,6 +36,20 @@ describe('storage: disk usage, views and prune in VS Code', function () {
     assert.ok(md.includes(`| **Reclaimable** | **${formatBytes(u.reclaimableBytes)}** |`), md);
     for (const name of [USED_IMAGE, UNUSED_IMAGE, STOPPED_IMAGE]) assert.ok(md.includes(`| \`${name}\` |`), `${name} missing from the report`);
     assert.ok(u.reclaimableBytes > 0, 'the unused image and the stopped container are reclaimable');
+  });
+
+  it('the Namespaces view\'s tooltip shows the namespace\'s disk usage, measured on hover', async () => {
+    const provider = api.views.providers.namespaces;
+    const tip = (): string => rows(provider, [{ type: 'namespace', name: 'default' }])[0].tooltip;
+    let text = tip(); // this hover starts the measurement
+    assert.match(text, /Disk: images \| measuring… \(hover again\)/);
+    for (let i = 0; i < 100 && /measuring/.test(text); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      text = tip();
+    }
+    const u = await namespaceDiskUsage(client);
+    assert.ok(text.includes(`| Disk: images | ${formatBytes(u.imagesHostBytes)} (unpacked ${formatBytes(u.imagesUnpackedBytes)}) |`), text);
+    assert.ok(text.includes(`| Reclaimable | ${formatBytes(u.reclaimableBytes)} (Prune…) |`), text);
   });
 
   it('Show Disk Usage daemon-wide: every namespace, and the kubelet note in k8s.io', async () => {
