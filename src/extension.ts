@@ -11,8 +11,12 @@ import { resolveAddress } from './session/address-source';
 import { ConnectionManager } from './session/connection-manager';
 import { containerdConnect } from './session/containerd-connect';
 import { EventHub } from './session/event-hub';
+import { NetworkUpkeep } from './session/network-upkeep';
 import { Session } from './session/session';
+import { cniSettings } from './settings/cni-settings';
 import { ExplorerModel } from './views/model/explorer-model';
+import { ContainerNetworks } from './views/networks/container-networks';
+import { NetworksView } from './views/networks/networks-view';
 import { StorageViews } from './views/storage/storage-views';
 import { createDaemonView, type DaemonView } from './views/tree/daemon-provider';
 import { ExplorerViews } from './views/tree/views-controller';
@@ -29,6 +33,8 @@ export interface ExplorerApi {
   daemon: DaemonView;
   storage: StorageViews;
   documents: ReadOnlyDocuments;
+  /** CNI: exit teardown and start-up sweep, the Containers view's network info, the Networks view. */
+  network: { upkeep: NetworkUpkeep; containers: ContainerNetworks; view: NetworksView };
   /** The host commands use now (VS Code's window unless a test replaced it). */
   host(): Host;
   /** Replaces the window commands talk to (tests); undefined restores VS Code's own. */
@@ -64,23 +70,33 @@ function compose(context: vscode.ExtensionContext, log: vscode.LogOutputChannel)
     remoteName: vscode.env.remoteName,
   });
   const session = new Session(connection, hub, active);
-  const views = new ExplorerViews({ connection, model, active, hub });
+  const upkeep = new NetworkUpkeep({ connection, events: hub.onDidReceiveEvent, cni: cniSettings, log });
+  const containerNetworks = new ContainerNetworks({
+    client: () => connection.client, events: hub.onDidReceiveEvent, disconnected: upkeep.onDidDisconnect, synced: hub.onDidSync,
+  });
+  const networksView = new NetworksView({
+    client: () => connection.client, activeNamespace: () => active.name, cni: cniSettings, events: hub.onDidReceiveEvent,
+    changed: [connection.onDidChangeState, active.onDidChange], log,
+  });
+  const views = new ExplorerViews({ connection, model, active, hub, networks: containerNetworks });
   const daemon = createDaemonView(connection, log);
   const storage = new StorageViews(session, log);
   const documents = new ReadOnlyDocuments();
   const windowHost = new VscodeHost(documents);
   let host: Host = windowHost;
-  context.subscriptions.push(session, model, active, views, daemon, storage, documents, ...registerWalkthrough(hub),
+  context.subscriptions.push(session, model, active, upkeep, containerNetworks, networksView, views, daemon, storage, documents, ...registerWalkthrough(hub),
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, documents),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('containerd.address')) connection.restart();
       if (e.affectsConfiguration('containerd.namespace')) active.settingChanged();
+      if (e.affectsConfiguration('containerd.cni')) void networksView.refresh();
     }));
 
   const deps: CommandDeps = { context, session, connection, model, hub, active, log, host: () => host };
-  context.subscriptions.push(...registerAllCommands(deps, documents, storage));
+  context.subscriptions.push(...registerAllCommands(deps, documents, storage, networksView));
   return {
     session, connection, model, hub, active, views, daemon, storage, documents,
+    network: { upkeep, containers: containerNetworks, view: networksView },
     host: () => host,
     setHost: (h) => { host = h ?? windowHost; },
   };

@@ -6,6 +6,7 @@ import { registerConnectionGroup } from './connection';
 import { registerContainerGroup } from './containers';
 import { registerImageGroup } from './images';
 import { registerNamespaceGroup } from './namespaces';
+import { registerNetworkGroup, type NetworksViewLike } from './networks';
 import { registerRegistryGroup } from './registries';
 import { RegistryLogins } from './registries/registry-credentials';
 import type { CommandDeps } from './shared/command-deps';
@@ -15,7 +16,7 @@ import { registerStorageGroup } from './storage';
 import type { StorageViewsLike } from './storage/storage-items';
 import { registerTaskGroup } from './tasks';
 
-export function registerAllCommands(deps: CommandDeps, docs: ReadOnlyDocuments, storage: StorageViewsLike): vscode.Disposable[] {
+export function registerAllCommands(deps: CommandDeps, docs: ReadOnlyDocuments, storage: StorageViewsLike, networks?: NetworksViewLike): vscode.Disposable[] {
   const logins = new RegistryLogins(deps.context.secrets, deps.context.globalState);
   return [
     ...registerConnectionGroup(deps, docs),
@@ -26,6 +27,7 @@ export function registerAllCommands(deps: CommandDeps, docs: ReadOnlyDocuments, 
     ...registerTaskGroup(deps, docs),
     ...registerStorageGroup(deps, docs, storage),
     ...registerStatsGroup(deps),
+    ...registerNetworkGroup(deps, networks),
     ...registerInspectCommands(deps, docs),
   ];
 }

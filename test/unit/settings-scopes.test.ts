@@ -17,6 +17,9 @@ const MACHINE: Record<string, string> = {
   'containerd.stopTimeoutSeconds': 'how we stop things: a workspace could make Stop SIGKILL at once',
   'containerd.pullMethod': 'where registry credentials go: a workspace could hand them to the daemon (Transfer) or keep them from it',
   'containerd.configPath': 'what Check Setup reads and tells you to edit: a workspace could point it at a file of its choosing',
+  'containerd.cni.confDir': 'which CNI configs run as root on Create Container: a workspace could hand the plugins a config of its choosing',
+  'containerd.cni.binDirs': 'which plugin binaries run as root: a workspace could point them at its own executables',
+  'containerd.cni.stateDir': 'where network namespaces are mounted and state is removed as root: a workspace could redirect it',
 };
 
 /** Settings a workspace may override, and why that is harmless. */

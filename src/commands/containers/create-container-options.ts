@@ -1,19 +1,26 @@
 // The last step of Create Container…: a list of the optional settings with their current values. Picking one
 // edits it; "Create" (or "Create and Start") ends the loop. Every value is validated where it is typed, and bind
-// mounts of the host's root or of sensitive host paths are confirmed right before the container is made.
+// mounts of the host's root or of sensitive host paths are confirmed right before the container is made. Network:
+// none, host, or a CNI network (bridge, written on first use, and each one in containerd.cni.confDir); ports
+// (`[hostIP:]hostPort:containerPort[/tcp|udp]`, several) only on a CNI network.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   containerdSocketPath, DEFAULT_RUNTIME, envEntryProblem, identifierProblem, InvalidArgumentError, joinCommandLine, parseEnvList, parseLabelList,
-  resolveBindMount, resolveBindMounts, resolveMountSource, type BindMount, type oci,
+  network as cni, resolveBindMount, resolveBindMounts, resolveMountSource, type BindMount, type oci,
 } from '@containerd-explorer/client';
+import { formatPortList, parsePortList } from '../../views/networks/network-format';
 import { Cancelled, type Host } from '../shared/host';
 
 export interface OptionalSettings {
   env: string[];
   cwd?: string;
   user?: string;
-  network: 'none' | 'host';
+  /** `none`, `host` or a CNI network name (`bridge`: the default network). */
+  network: string;
+  /** Published ports (CNI networks only). */
+  ports: cni.PortMapping[];
+  hostname?: string;
   mounts: BindMount[];
   labels: Record<string, string>;
   runtime: string;
@@ -26,7 +33,7 @@ export function imageDefaults(config: oci.ImageConfig): ImageDefaults {
   return { cwd: c.WorkingDir || '/', user: c.User || 'root (uid 0)', env: c.Env ?? [] };
 }
 
-type Action = 'create' | 'start' | 'env' | 'cwd' | 'user' | 'network' | 'mounts' | 'labels' | 'runtime';
+type Action = 'create' | 'start' | 'env' | 'cwd' | 'user' | 'network' | 'ports' | 'hostname' | 'mounts' | 'labels' | 'runtime';
 interface Item extends vscode.QuickPickItem { action: Action }
 
 const parses = (parse: (v: string) => unknown) => (v: string): string | undefined => {
@@ -64,11 +71,33 @@ function describe(s: OptionalSettings, d: ImageDefaults): Item[] {
     { label: 'Environment', description: s.env.length ? joinCommandLine(s.env) : `image's (${d.env.length} variables)`, action: 'env' },
     { label: 'Working directory', description: s.cwd ?? `${d.cwd} (image)`, action: 'cwd' },
     { label: 'User', description: s.user ?? `${d.user} (image)`, action: 'user' },
-    { label: 'Network', description: s.network === 'host' ? "host (the host's network namespace)" : 'none (loopback only)', action: 'network' },
+    { label: 'Network', description: networkDescription(s.network), action: 'network' },
+    ...(isCni(s.network) ? [{ label: 'Published ports', description: s.ports.length ? formatPortList(s.ports) : 'none', action: 'ports' as const }] : []),
+    { label: 'Hostname', description: s.hostname ?? (isCni(s.network) ? 'the container id' : s.network === 'host' ? "the host's" : 'none set'), action: 'hostname' },
     { label: 'Bind mounts', description: s.mounts.length ? s.mounts.map(describeMount).join(', ') : 'none', action: 'mounts' },
     { label: 'Labels', description: labels || 'none', action: 'labels' },
     { label: 'Runtime', description: s.runtime, action: 'runtime' },
   ];
+}
+
+const isCni = (n: string): boolean => n !== 'none' && n !== 'host';
+
+function networkDescription(n: string): string {
+  if (n === 'host') return "host (the host's network namespace)";
+  if (n === 'none') return 'none (loopback only)';
+  return `${n} (CNI: own address, /etc/hosts and /etc/resolv.conf)`;
+}
+
+async function editNetwork(p: Host, s: OptionalSettings, cniNetworks: readonly string[]): Promise<void> {
+  const names = [cni.DEFAULT_NETWORK, ...cniNetworks.filter((n) => n !== cni.DEFAULT_NETWORK)];
+  const v = (await p.pick([
+    { label: 'none', description: 'own network namespace with loopback only (default)' },
+    { label: 'host', description: "the host's network namespace, /etc/hosts and /etc/resolv.conf" },
+    ...names.map((n) => ({ label: n, description: n === cni.DEFAULT_NETWORK && !cniNetworks.includes(n) ? 'CNI default network (10.4.0.0/24, made on first use)' : 'CNI network' })),
+  ], { title: 'Network' }))?.[0];
+  if (!v) return;
+  s.network = v.label;
+  if (!isCni(s.network)) s.ports = [];
 }
 
 async function editMounts(p: Host, s: OptionalSettings): Promise<void> {
@@ -104,7 +133,7 @@ async function editMounts(p: Host, s: OptionalSettings): Promise<void> {
  * Loops until the user picks Create or Create and Start (returns whether to start); Escape cancels the wizard.
  * `userProblem` checks a user against the image's /etc/passwd and /etc/group.
  */
-export async function editOptions(p: Host, s: OptionalSettings, d: ImageDefaults, title: string, userProblem: (u: string) => Promise<string | undefined>): Promise<boolean> {
+export async function editOptions(p: Host, s: OptionalSettings, d: ImageDefaults, title: string, userProblem: (u: string) => Promise<string | undefined>, cniNetworks: readonly string[] = []): Promise<boolean> {
   for (;;) {
     const chosen = (await p.pick(describe(s, d), { title, placeHolder: 'Create, or pick a setting to change it' }))?.[0];
     if (!chosen) throw new Cancelled();
@@ -126,12 +155,15 @@ export async function editOptions(p: Host, s: OptionalSettings, d: ImageDefaults
         if (v !== undefined) s.user = v.trim() || undefined;
         break;
       }
-      case 'network': {
-        const v = (await p.pick([
-          { label: 'none', description: 'own network namespace with loopback only (default)' },
-          { label: 'host', description: "the host's network namespace, /etc/hosts and /etc/resolv.conf" },
-        ], { title: 'Network' }))?.[0];
-        if (v) s.network = v.label === 'host' ? 'host' : 'none';
+      case 'network': await editNetwork(p, s, cniNetworks); break;
+      case 'ports': {
+        const v = await p.input({ title: `Published ports on ${s.network}`, value: formatPortList(s.ports), prompt: '[hostIP:]hostPort:containerPort[/tcp|udp], several separated by spaces, e.g. 8080:80', validateInput: parses(parsePortList) });
+        if (v !== undefined) s.ports = parsePortList(v);
+        break;
+      }
+      case 'hostname': {
+        const v = await p.input({ title: 'Hostname', value: s.hostname ?? '', prompt: 'Empty: the container id on a CNI network', validateInput: (x) => (x.trim() ? cni.hostnameProblem(x.trim()) : undefined) });
+        if (v !== undefined) s.hostname = v.trim() || undefined;
         break;
       }
       case 'mounts': await editMounts(p, s); break;

@@ -4,8 +4,9 @@
 import * as vscode from 'vscode';
 import {
   createContainer, DEFAULT_RUNTIME, identifierProblem, isRuncRuntime, isUnpacked, runcRootOptions, joinCommandLine, NotFoundError, readUserFiles,
-  resolveImage, snapshotNameProblem, splitCommandLine, userProblem, type ContainerdClient, type ResolvedImage,
+  network, resolveImage, snapshotNameProblem, splitCommandLine, userProblem, type ContainerdClient, type ResolvedImage,
 } from '@containerd-explorer/client';
+import { cniSettings } from '../../settings/cni-settings';
 import type { NamespaceModel } from '../../views/model/namespace-model';
 import { isNode } from '../../views/model/nodes';
 import { listed } from '../shared/command-deps';
@@ -72,8 +73,11 @@ async function ask(run: RunContext, client: ContainerdClient, model: NamespaceMo
     const f = await files;
     return userProblem(u, f.passwd, f.group);
   };
-  const settings: OptionalSettings = { env: [], network: 'none', mounts: [], labels: {}, runtime: DEFAULT_RUNTIME };
-  const start = await editOptions(p, settings, imageDefaults(image.config), title(`${id} (${mode.tty ? 'TTY' : 'detached'})`), checkUser);
+  const settings: OptionalSettings = { env: [], network: 'none', ports: [], mounts: [], labels: {}, runtime: DEFAULT_RUNTIME };
+  const networks = (): string[] => {
+    try { return network.readNetworks(cniSettings().confDir, client.namespace).networks.map((n) => n.name); } catch { return []; }
+  };
+  const start = await editOptions(p, settings, imageDefaults(image.config), title(`${id} (${mode.tty ? 'TTY' : 'detached'})`), checkUser, networks());
   return { id, snapshotName, args, tty: mode.tty, settings, start };
 }
 
@@ -93,7 +97,7 @@ export async function createContainerCommand(run: RunContext, arg: unknown, star
   await createContainer(client, {
     runtimeOptions: runcRoot && isRuncRuntime(s.runtime) ? runcRootOptions(runcRoot) : undefined,
     id: a.id, image: node.name, snapshotName: a.snapshotName, args: a.args, tty: a.tty, env: s.env, cwd: s.cwd, user: s.user,
-    network: s.network, mounts: binds.mounts, allowHostRoot: binds.allowHostRoot, labels: s.labels, runtime: s.runtime,
+    network: s.network, ports: s.ports, hostname: s.hostname, cni: cniSettings(), mounts: binds.mounts, allowHostRoot: binds.allowHostRoot, labels: s.labels, runtime: s.runtime,
     logPath: a.tty ? undefined : defaultLogPath(run, { namespace: node.namespace, id: a.id }),
   });
   run.deps.log.info(`Created container ${a.id} from ${node.name} on snapshot ${a.snapshotName} (namespace ${node.namespace})`);

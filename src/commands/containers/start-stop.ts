@@ -3,6 +3,7 @@
 // waits `containerd.stopTimeoutSeconds`, then SIGKILLs, and deletes the task (and its FIFOs).
 import * as vscode from 'vscode';
 import { startContainer, stopContainer, type ContainerdClient, taskState } from '@containerd-explorer/client';
+import { cniSettings } from '../../settings/cni-settings';
 import { ProcessPty } from '../../terminals/process-pty';
 import { taskSession } from '../../terminals/sessions';
 import { clientFor, plural } from '../shared/command-deps';
@@ -17,7 +18,7 @@ async function startInTerminal(run: RunContext, client: ContainerdClient, ref: C
   const pty = new ProcessPty({
     banner: `Container ${ref.id}: closing this terminal detaches from the task; it keeps running (Attach Terminal reconnects, Stop ends it).`,
     start: async (size) => {
-      const started = await startContainer(client, ref.id, { fifoBaseDir: fifoDir(run, ref) });
+      const started = await startContainer(client, ref.id, { fifoBaseDir: fifoDir(run, ref), cni: cniSettings() });
       if (size) await started.handle.resize(size.width, size.height).catch(() => undefined);
       return taskSession(started.handle);
     },
@@ -39,7 +40,7 @@ export async function startOne(run: RunContext, ref: ContainerRef): Promise<Star
     if (current && taskState(current).live) throw new Error(`${ref.id} is already ${current.status}: use Attach Terminal to see it`);
     return startInTerminal(run, client, ref);
   }
-  const started = await startContainer(client, ref.id, { logPath: logPathOf(run, ref, container), logDir: logsRoot(run) });
+  const started = await startContainer(client, ref.id, { logPath: logPathOf(run, ref, container), logDir: logsRoot(run), cni: cniSettings() });
   return { namespace: ref.namespace, id: ref.id, tty: false, pid: started.handle.pid, logPath: started.logPath };
 }
 

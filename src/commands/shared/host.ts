@@ -59,6 +59,8 @@ export interface Host {
   createTerminal(options: vscode.ExtensionTerminalOptions): vscode.Terminal;
   createOutputChannel(name: string): vscode.OutputChannel;
   openExternal(uri: vscode.Uri): Promise<boolean>;
+  /** A URI the user's machine can open for one on the extension host's (Remote-SSH, code-server: a forwarded port). */
+  asExternalUri(uri: vscode.Uri): Promise<vscode.Uri>;
 }
 
 const STATUS_MS = 3000;
@@ -141,6 +143,7 @@ export class VscodeHost implements Host {
   createTerminal(options: vscode.ExtensionTerminalOptions): vscode.Terminal { return vscode.window.createTerminal(options); }
   createOutputChannel(name: string): vscode.OutputChannel { return vscode.window.createOutputChannel(name); }
   openExternal(uri: vscode.Uri): Promise<boolean> { return Promise.resolve(vscode.env.openExternal(uri)); }
+  asExternalUri(uri: vscode.Uri): Promise<vscode.Uri> { return Promise.resolve(vscode.env.asExternalUri(uri)); }
 }
 
 /** Thrown when the user backs out of a question: the command ends quietly. */

@@ -19,6 +19,16 @@ export interface ImageNode { type: 'image'; namespace: string; name: string }
 export interface ContainerNode { type: 'container'; namespace: string; id: string }
 /** A Kubernetes pod (k8s.io) or a compose project: the Containers view groups their containers under it. */
 export interface ContainerGroupNode { type: 'container-group'; namespace: string; key: string }
+/** A port a container publishes (child of its row in the Containers view). */
+export interface ContainerPortNode {
+  type: 'container-port';
+  namespace: string;
+  containerId: string;
+  hostPort: number;
+  containerPort: number;
+  protocol: 'tcp' | 'udp';
+  hostIP?: string;
+}
 export interface TaskNode { type: 'task'; namespace: string; containerId: string }
 export interface ProcessNode {
   type: 'process';
@@ -29,7 +39,7 @@ export interface ProcessNode {
   execId?: string;
 }
 
-export type ExplorerNode = MessageNode | NamespaceNode | ImageNode | ContainerNode | ContainerGroupNode | TaskNode | ProcessNode;
+export type ExplorerNode = MessageNode | NamespaceNode | ImageNode | ContainerNode | ContainerGroupNode | ContainerPortNode | TaskNode | ProcessNode;
 
 export function nodeId(n: ExplorerNode): string {
   switch (n.type) {
@@ -38,6 +48,7 @@ export function nodeId(n: ExplorerNode): string {
     case 'image': return `image:${n.namespace}:${n.name}`;
     case 'container': return `container:${n.namespace}:${n.id}`;
     case 'container-group': return `container-group:${n.namespace}:${n.key}`;
+    case 'container-port': return `container-port:${n.namespace}:${n.containerId}:${n.hostIP ?? ''}:${n.hostPort}/${n.protocol}`;
     case 'task': return `task:${n.namespace}:${n.containerId}`;
     case 'process': return `process:${n.namespace}:${n.containerId}:${n.execId ?? 'pid'}:${n.pid}`;
   }

@@ -5,6 +5,7 @@ import type { ConnectionState } from '../../session/connection-manager';
 import type { EventHub } from '../../session/event-hub';
 import { Disposable } from '../../base/lifecycle';
 import type { ModelChange } from '../model/types';
+import type { ContainerNetworks } from '../networks/container-networks';
 import type { ExplorerTreeProvider, ViewDeps } from './base-provider';
 import { ContainersProvider } from './containers-provider';
 import { ImagesProvider } from './images-provider';
@@ -22,7 +23,11 @@ export const VIEW_IDS = {
 
 export type ViewName = keyof typeof VIEW_IDS;
 
-export interface ExplorerViewsDeps extends ViewDeps { hub: EventHub }
+export interface ExplorerViewsDeps extends ViewDeps {
+  hub: EventHub;
+  /** Containers' networking for the Containers view (absent: rows without addresses and ports). */
+  networks?: ContainerNetworks;
+}
 
 export class ExplorerViews extends Disposable {
   readonly providers: { namespaces: NamespacesProvider; images: ImagesProvider; containers: ContainersProvider; tasks: TasksProvider };
@@ -36,7 +41,7 @@ export class ExplorerViews extends Disposable {
     const d: ViewDeps = { connection: deps.connection, model: deps.model, active: deps.active };
     this.providers = {
       namespaces: this._register(new NamespacesProvider(d)), images: this._register(new ImagesProvider(d)),
-      containers: this._register(new ContainersProvider(d)), tasks: this._register(new TasksProvider(d)),
+      containers: this._register(new ContainersProvider(d, deps.networks)), tasks: this._register(new TasksProvider(d)),
     };
     const make = (name: ViewName, many: boolean): vscode.TreeView<ExplorerNode> =>
       vscode.window.createTreeView(VIEW_IDS[name], { treeDataProvider: this.providers[name], canSelectMany: many, showCollapseAll: name === 'tasks' });

@@ -151,6 +151,9 @@ export class ScriptedHost implements Host {
     return true;
   }
 
+  /** The real host's mapping (a forwarded port in code-server), so tests see what a user would open. */
+  asExternalUri(uri: vscode.Uri): Promise<vscode.Uri> { return this.real.asExternalUri(uri); }
+
   /** The reports of the progress titled `title` (the last one, if several). */
   reportsOf(title: string | RegExp): ProgressReport[] {
     const match = (t: string): boolean => (typeof title === 'string' ? t === title : title.test(t));
