@@ -41,6 +41,7 @@ export class ExplorerModel extends Disposable {
       m = new NamespaceModel(namespace, {
         client: () => this.host.client(),
         changed: (ns, kind) => this.changed(ns, kind),
+        listed: () => this.coalescer.flushNow(),
         failed: (e, what, client) => this.host.failed(e, what, client),
       });
       this.models.set(namespace, m);
@@ -55,8 +56,10 @@ export class ExplorerModel extends Disposable {
 
   /** Lists namespaces and every namespace's resources (after a connect or reconnect: events were missed). */
   async refreshAll(): Promise<void> {
-    await this.refreshNamespaces();
-    await Promise.all([...this.models.values()].map((m) => m.refresh()));
+    // The namespaces already known list at once, alongside the namespace listing (new ones list as it adds them).
+    await Promise.all([this.refreshNamespaces(), ...[...this.models.values()].map((m) => m.refresh())]);
+    // Models the namespace listing created are listing now: wait for those too (the others are idle already).
+    await Promise.all([...this.models.values()].map((m) => m.whenListed()));
     // A full refresh is already one batch: show it now rather than after the coalescing window.
     this.coalescer.flushNow();
   }

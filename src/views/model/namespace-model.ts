@@ -63,6 +63,11 @@ export class NamespaceModel {
     if (had) for (const k of ['images', 'containers', 'tasks'] as const) this.changed(k);
   }
 
+  /** Resolves when a listing in progress (if any) is done. */
+  whenListed(): Promise<void> {
+    return this.refreshing ?? Promise.resolve();
+  }
+
   /** Lists images, containers and tasks again; events arriving meanwhile are applied afterwards. */
   refresh(): Promise<void> {
     // A refresh still running on a previous connection's client does not count: list again after it.
@@ -99,6 +104,7 @@ export class NamespaceModel {
       this.loaded = true;
       this.changed('images');
       this.changed('containers');
+      this.ctx.listed();
       if (this.detailsWanted) this.ensureDetails();
       const tasks = await tasksListed;
       const oldTasks = new Map(this.tasks);

@@ -38,6 +38,8 @@ export interface ModelContext {
   client(): ModelClient | undefined;
   /** A resource of a namespace changed; the owner coalesces. */
   changed(namespace: string, kind: ResourceKind): void;
+  /** A listing is one batch already: announce what changed now rather than after the coalescing window. */
+  listed(): void;
   /**
    * A call failed for a reason other than "not found"; UnavailableError means the daemon went away. `client` is the
    * connection the call used, so a failure on an old connection cannot tear down a newer one.
