@@ -41,7 +41,9 @@ async function ourRefresh(api: ExplorerApi, expected: Record<ViewName, number>):
   await Promise.all(views);
   const oursMs = performance.now() - t0;
   loop.disable();
-  return { oursMs, firedMs, renderMs, loopDelayMaxMs: loop.max / 1e6, loopDelayP99Ms: loop.percentile(99) / 1e6 };
+  // What a user waits for before the Containers and Images views show their rows (task states follow).
+  const shownMs = Math.max(...(['containers', 'images'] as const).map((n) => firedMs[n] + renderMs[n]));
+  return { oursMs, shownMs, firedMs, renderMs, loopDelayMaxMs: loop.max / 1e6, loopDelayP99Ms: loop.percentile(99) / 1e6 };
 }
 
 async function oneRun(api: ExplorerApi, expected: Record<ViewName, number>): Promise<ListRun> {

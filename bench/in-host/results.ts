@@ -23,6 +23,8 @@ export interface EventsResult {
 export interface ListRun {
   /** refresh command -> all three providers fired -> getChildren + getTreeItem of every root node done. */
   oursMs: number;
+  /** Refresh until the Containers and Images views have fired and rendered their rows (Tasks fill in after). */
+  shownMs: number;
   /** Per view: refresh -> that provider's change. */
   firedMs: Record<'containers' | 'tasks' | 'images', number>;
   /** Per view: getChildren + getTreeItem of every root node, after its change. */
