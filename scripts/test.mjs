@@ -78,6 +78,9 @@ if (!only || only === 'integration') {
 if ((!only && !skipE2e) || only === 'e2e') {
   phases.push(['e2e setup', 'node', ['scripts/e2e-setup.mjs']]);
   phases.push(['e2e tests (real VS Code)', 'node', ['out/test/e2e/run.js'], { count: true }]);
+  // Create Container on bridge with 8080:80, its address and port in the tree, Open in Browser: CNI plugins and
+  // iptables at work, so in a network namespace of the run's own (the plain run above leaves *.netns.ui scripts out).
+  phases.push(['e2e networking UI (own network namespace)', 'scripts/in-netns.sh', ['node', 'out/test/e2e/run.js', '--only', 'ui-network']]);
   if (process.env.SKIP_CONTAINERD_VERSIONS !== '1') {
     // The seed walkthrough (pull, create, start, logs, shell) again, its fixture's daemon a containerd 2.x.
     phases.push(['e2e walkthrough (containerd 2.x)', 'node', ['out/test/e2e/run.js', '--only', 'ui-walkthrough'],

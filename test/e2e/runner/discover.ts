@@ -7,7 +7,7 @@ export const e2eOutDir = path.resolve(__dirname, '..');
 
 export type E2eEntry =
   | { kind: 'inhost'; name: string; dir: string }
-  | { kind: 'ui'; name: string; file: string };
+  | { kind: 'ui'; name: string; file: string; netns?: boolean };
 
 /**
  * What a suite's optional setup.ts (in-host suites) or a UI script's `setup` export returns. It runs
@@ -32,7 +32,11 @@ export function suiteEnv(entry: E2eEntry, fixture: SuiteFixture): Record<string,
   return { E2E_SUITE: entry.name, CONTAINERD_ADDRESS: '/nonexistent/containerd-explorer-e2e/containerd.sock', ...fixture.env };
 }
 
-/** In-host suites are test/e2e/suite-<x>/ folders with an index; UI scripts are test/e2e/ui/<x>.ui.ts. */
+/**
+ * In-host suites are test/e2e/suite-<x>/ folders with an index; UI scripts are test/e2e/ui/<x>.ui.ts, and
+ * <x>.netns.ui.ts for scripts that make interfaces and iptables rules: those run only when named (--only), in their
+ * own phase under scripts/in-netns.sh, never in a plain run on this machine's network.
+ */
 export function discoverEntries(outDir = e2eOutDir): E2eEntry[] {
   const entries: E2eEntry[] = [];
   for (const d of fs.readdirSync(outDir).sort()) {
@@ -42,7 +46,8 @@ export function discoverEntries(outDir = e2eOutDir): E2eEntry[] {
   const uiDir = path.join(outDir, 'ui');
   if (fs.existsSync(uiDir)) {
     for (const f of fs.readdirSync(uiDir).sort()) {
-      if (f.endsWith('.ui.js')) entries.push({ kind: 'ui', name: `ui-${f.slice(0, -'.ui.js'.length)}`, file: path.join(uiDir, f) });
+      const netns = f.endsWith('.netns.ui.js');
+      if (f.endsWith('.ui.js')) entries.push({ kind: 'ui', name: `ui-${f.slice(0, -(netns ? '.netns.ui.js' : '.ui.js').length)}`, file: path.join(uiDir, f), ...(netns ? { netns } : {}) });
     }
   }
   return entries;
@@ -55,7 +60,7 @@ export function selectEntries(entries: E2eEntry[], argv: string[]): E2eEntry[] {
     if (argv[i] === '--only' && argv[i + 1]) only.push(...argv[++i].split(',').filter(Boolean));
     else throw new Error(`unknown argument ${argv[i]}; usage: [--only <name>[,<name>]]`);
   }
-  if (only.length === 0) return entries;
+  if (only.length === 0) return entries.filter((e) => !(e.kind === 'ui' && e.netns));
   const unknown = only.filter((n) => !entries.some((e) => e.name === n));
   if (unknown.length) throw new Error(`no e2e suite named ${unknown.join(', ')}; known: ${entries.map((e) => e.name).join(', ')}`);
   return entries.filter((e) => only.includes(e.name));
