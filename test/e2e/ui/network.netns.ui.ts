@@ -3,12 +3,13 @@
 // 10.4.0.0/24, written here with its leases under the run's temp dir) publishing 8080:80, Create and Start; the
 // Containers view shows its address and the port, the port row's Open in Browser opens the page (code-server maps
 // the URL with asExternalUri: its port forwarding) and the page's text is read in the browser; the Networks view
-// lists bridge with the container attached. Screenshots in test-artifacts/e2e/ui-network/.
+// lists bridge with the container attached; a kill -9 from outside disconnects it (the session's DEL on /tasks/exit:
+// the row loses its address, the lease is released). Screenshots in test-artifacts/e2e/ui-network/.
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { buildImage, ctrImport, startContainerd, type Daemon } from '../../harness';
-import { assertPrivateNetns, makeNetwork, netEnv, removeNetEnv, type NetEnv } from '../../netns/netns-setup';
+import { assertPrivateNetns, leases, makeNetwork, netEnv, removeNetEnv, type NetEnv } from '../../netns/netns-setup';
 import type { SuiteFixture } from '../runner/discover';
 import type { UiSession } from '../runner/run-ui';
 import { sideBarView as view, widenSideBar } from '../runner/ui-helpers';
@@ -17,6 +18,7 @@ const IMAGE = 'e2e.local/network/httpd:1.0';
 const CONTAINER = 'ui-net-web';
 const PAGE = 'hello from ui-net-web on bridge';
 const STEP_MS = 30_000;
+let fixture: { daemon: Daemon; net: NetEnv } | undefined;
 
 export async function setup(): Promise<SuiteFixture> {
   assertPrivateNetns();
@@ -33,6 +35,7 @@ export async function setup(): Promise<SuiteFixture> {
     throw e;
   }
   const daemon = d;
+  fixture = { daemon, net };
   return {
     env: { CONTAINERD_ADDRESS: daemon.address },
     settings: {
@@ -137,4 +140,17 @@ export async function run(ui: UiSession): Promise<void> {
   await until('bridge with one container', async () => /10\.4\.0\.0\/24.*1 container/.test((await bridge.innerText().catch(() => '')).replace(/\s+/g, ' ')));
   await networks.getByRole('treeitem', { name: new RegExp(`^${CONTAINER}`) }).first().waitFor({ state: 'visible', timeout: STEP_MS });
   await ui.shot('networks-view');
+
+  // The task killed outside VS Code: the session's /tasks/exit handling takes the network down (DEL).
+  if (!fixture) throw new Error('setup() did not run');
+  if (leases(fixture.net).length !== 1) throw new Error(`one IPAM lease expected while running: ${leases(fixture.net).join(', ')}`);
+  const kill = await fixture.daemon.ctr(['tasks', 'kill', '-s', 'SIGKILL', CONTAINER], { namespace: 'default' });
+  if (kill.code !== 0) throw new Error(`ctr tasks kill failed: ${kill.stderr}`);
+  await until('the killed container shown without its address', async () => {
+    text = (await row.innerText().catch(() => '')).replace(/\s+/g, ' ');
+    return !/running/.test(text) && !/10\.4\.0\.\d+/.test(text) && text.includes('8080→80');
+  });
+  await until('its IPAM lease released', () => Promise.resolve(leases(fixture?.net as NetEnv).length === 0));
+  console.log(`    after kill -9: ${text}; no lease left`);
+  await ui.shot('killed-disconnected');
 }
