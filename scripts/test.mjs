@@ -35,7 +35,7 @@ function run(name, cmd, cmdArgs, { count = false, env = {} } = {}) {
         totals.failed += f;
         totals.skipped += s;
         counted = ` (${p} passed, ${f} failed, ${s} skipped)`;
-        const flaky = out.split('\n').filter((l) => l.includes('FLAKY (passed on retry'));
+        const flaky = out.split('\n').filter((l) => l.includes('FLAKY (passed on retry') || l.includes('RETRYING (attempt'));
         // Each "N failing" block: the numbered failures with their first error lines (capped: a recap, not the log).
         const failing = [...out.matchAll(/^\s*\d+ failing\b[\s\S]*?(?=^\s*\d+ passing\b|^=== |(?![\s\S]))/gm)]
           .map((m) => m[0].split('\n').filter((l) => !/^\s+at /.test(l)).slice(0, 60).join('\n'));
