@@ -11,7 +11,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { connect, importImage, mapSource, type ContainerdClient } from '../packages/containerd-client/src';
 import { createContainer, execProcess, joinCommandLine, openShell, runcRootOptions, startContainer, stopContainer } from '../packages/containerd-client/src/run';
 import { buildImage, startContainerd, type Daemon } from '../test/harness';
-import { report, type BenchRow } from './lib/report';
+import { report, type BenchRow, runMain } from './lib/report';
 import { median, ms, percentile } from './lib/stats';
 
 const PAIRS = Number(process.env.BENCH_EXEC_PAIRS ?? 5);
@@ -170,7 +170,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (e: unknown) => {
-  console.error(`exec: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-  process.exit(1);
-});
+runMain('exec', main);

@@ -9,7 +9,7 @@ import { connect } from '../packages/containerd-client/src';
 import { startContainerd } from '../test/harness';
 import { runInHostSuite } from '../test/e2e/runner/run-inhost';
 import { createTaskContainers, importBusybox, removeAll, runcRoot } from './lib/fixtures';
-import { benchArtifactsDir, loadNote, projectRoot, report, type BenchRow } from './lib/report';
+import { benchArtifactsDir, loadNote, projectRoot, report, type BenchRow, runMain } from './lib/report';
 import type { LoadWindow, StatsPanelResult } from './stats-in-host/results';
 
 const NAMESPACE = 'bench-stats';
@@ -76,7 +76,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (e: unknown) => {
-  console.error(`stats-panel: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-  process.exit(1);
-});
+runMain('stats-panel', main);

@@ -9,7 +9,7 @@ import { startContainerd } from '../test/harness';
 import type { EventsResult, EventSample } from './in-host/results';
 import { importBusybox, removeAll, runcRoot } from './lib/fixtures';
 import { runInHostBench } from './lib/inhost';
-import { loadNote, report, type BenchRow } from './lib/report';
+import { loadNote, report, type BenchRow, runMain } from './lib/report';
 import { median, ms, percentile } from './lib/stats';
 
 const NAMESPACE = 'bench-events';
@@ -66,7 +66,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (e: unknown) => {
-  console.error(`views-events: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-  process.exit(1);
-});
+runMain('views-events', main);

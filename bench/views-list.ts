@@ -12,7 +12,7 @@ import { startContainerd, type Daemon } from '../test/harness';
 import type { ListResult, ListRun } from './in-host/results';
 import { createTaskContainers, importBusybox, importImageVariants, removeAll, runcRoot } from './lib/fixtures';
 import { runInHostBench } from './lib/inhost';
-import { benchArtifactsDir, loadNote, projectRoot, report, type BenchRow } from './lib/report';
+import { benchArtifactsDir, loadNote, projectRoot, report, type BenchRow, runMain } from './lib/report';
 import { max, median, ms } from './lib/stats';
 
 const NAMESPACE = 'bench-list';
@@ -103,7 +103,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (e: unknown) => {
-  console.error(`views-list: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-  process.exit(1);
-});
+runMain('views-list', main);

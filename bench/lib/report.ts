@@ -53,3 +53,11 @@ export function report(result: BenchResult): void {
 export function loadNote(before: number): string {
   return `machine load ${before.toFixed(1)} -> ${os.loadavg()[0].toFixed(1)} (1-min average) on ${os.cpus().length} cores during the measurement`;
 }
+
+/** A benchmark script's entry: exit 0 when `main` is done, 1 with its error when it throws. */
+export function runMain(name: string, main: () => Promise<void>): void {
+  main().then(() => process.exit(0), (e: unknown) => {
+    console.error(`${name}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    process.exit(1);
+  });
+}

@@ -8,8 +8,8 @@ import * as vscode from 'vscode';
 import type { ContainerdClient } from '../../../packages/containerd-client/src';
 import type { ExplorerApi } from '../../../src/extension';
 import type { ProcessPty } from '../../../src/terminals/process-pty';
-import { explorer, until } from '../suite-views/env';
-import { ScriptedHost } from '../suite-views/scripted-host';
+import { explorer, until, scriptedHostPerTest } from '../suite-views/env';
+import type { ScriptedHost } from '../suite-views/scripted-host';
 import { IMAGE } from './fixture';
 
 interface Started { tty: boolean; pid: number; logPath?: string; terminal?: string; pty?: ProcessPty }
@@ -55,12 +55,7 @@ describe('run: commands in VS Code', () => {
     client = c.withNamespace('default');
   });
 
-  beforeEach(() => {
-    host = new ScriptedHost(api.host());
-    api.setHost(host);
-  });
-
-  afterEach(() => api.setHost(undefined));
+  scriptedHostPerTest(() => api, (h) => { host = h; });
 
   it('Create Container… validates as you type, creates on the named snapshot and starts detached', async () => {
     host.inputs.push('bad id!', 'web-1', 'web-1-snap', '', 'GREETING=hi');

@@ -8,8 +8,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ContainerdClient } from '../../../packages/containerd-client/src';
 import type { ExplorerApi } from '../../../src/extension';
-import { explorer } from '../suite-views/env';
-import { ScriptedHost } from '../suite-views/scripted-host';
+import { explorer, scriptedHostPerTest } from '../suite-views/env';
+import type { ScriptedHost } from '../suite-views/scripted-host';
 import { IMAGE } from './fixture';
 
 const imageNode = { type: 'image', namespace: 'default', name: IMAGE };
@@ -32,11 +32,7 @@ describe('run: input validation in VS Code', () => {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  beforeEach(() => {
-    host = new ScriptedHost(api.host());
-    api.setHost(host);
-  });
-  afterEach(() => api.setHost(undefined));
+  scriptedHostPerTest(() => api, (h) => { host = h; });
 
   /** Id, snapshot, the image's command, detached, then a read-write bind mount typed as a path (a missing one first). */
   function scriptRootMount(id: string): void {

@@ -8,8 +8,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ContainerdClient, Image } from '../../../packages/containerd-client/src';
 import type { ExplorerApi } from '../../../src/extension';
-import { explorer } from '../suite-views/env';
-import { ScriptedHost } from '../suite-views/scripted-host';
+import { explorer, scriptedHostPerTest } from '../suite-views/env';
+import type { ScriptedHost } from '../suite-views/scripted-host';
 import { IMAGE, MULTI_REPO } from './fixture';
 
 interface Started { id: string; tty: boolean; pid: number }
@@ -42,11 +42,7 @@ describe('commands through a scripted host (no dialogs)', () => {
     assert.ok(c);
     client = c.withNamespace('default');
   });
-  beforeEach(() => {
-    host = new ScriptedHost(api.host());
-    api.setHost(host);
-  });
-  afterEach(() => api.setHost(undefined));
+  scriptedHostPerTest(() => api, (h) => { host = h; });
   after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
   it('Pull Image… from the palette: the typed reference, a platform from the index, one cancellable progress', async () => {

@@ -29,6 +29,20 @@ export async function explorer(): Promise<ExplorerApi> {
   return api;
 }
 
+/** Before each test a fresh ScriptedHost installed in the extension (`use` gets it); the window's own after it. */
+export function scriptedHostPerTest(api: () => ExplorerApi | undefined, use: (host: ScriptedHost, api: ExplorerApi) => void): void {
+  beforeEach(() => {
+    const a = api();
+    assert.ok(a, 'the extension API is missing: the before hook failed');
+    const host = new ScriptedHost(a.host());
+    a.setHost(host);
+    use(host, a);
+  });
+  afterEach(() => {
+    api()?.setHost(undefined);
+  });
+}
+
 /**
  * Hooks of a describe() whose tests run commands: the extension's API once, then before each test a fresh
  * ScriptedHost installed in it (removed after the test); `use` gets both before each test.
@@ -38,15 +52,7 @@ export function withScriptedHost(use: (api: ExplorerApi, host: ScriptedHost) => 
   before(async () => {
     api = await explorer();
   });
-  beforeEach(() => {
-    assert.ok(api, 'the extension API is missing: the before hook failed');
-    const host = new ScriptedHost(api.host());
-    api.setHost(host);
-    use(api, host);
-  });
-  afterEach(() => {
-    api?.setHost(undefined);
-  });
+  scriptedHostPerTest(() => api, (host, a) => use(a, host));
 }
 
 export async function ctr(args: string[], namespace = 'default'): Promise<CtrResult> {
