@@ -41,9 +41,10 @@ describe('client: content write without copies', function () {
       observer.disconnect();
     }
     // Copying each 1 MiB message twice (as through grpc-js) makes 512 MiB of external garbage: about 20 collections
-    // here, a few of them full ones. Without copies the data makes none; a few small ones may come from elsewhere.
+    // here, a few of them full ones. Without copies the data makes none; a few may come from the rest of the suite
+    // sharing this process (CI saw 4, one full, once in a few runs), so the bound sits well below the copying figure.
     const full = gcs.filter((k) => k === constants.NODE_PERFORMANCE_GC_MAJOR).length;
-    assert.ok(gcs.length <= 3 && full === 0, `${gcs.length} garbage collections (${full} full) while writing ${size} bytes`);
+    assert.ok(gcs.length <= 8 && full <= 1, `${gcs.length} garbage collections (${full} full) while writing ${size} bytes`);
     const info = await env.client.content.info(digest);
     assert.equal(info.size, size);
     const head = Buffer.alloc(64);
