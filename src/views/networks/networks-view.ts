@@ -62,12 +62,11 @@ export class NetworksView extends Disposable implements vscode.TreeDataProvider<
     const rows: NetworkRow[] = [];
     try {
       const { networks, problems } = network.readNetworks(cni.confDir, this.deps.activeNamespace());
-      for (const n of networks) {
-        let containers: string[] | undefined;
-        let error: string | undefined;
-        try { containers = client ? await network.containersOnNetwork(client, n.name) : undefined; } catch (e) { error = e instanceof Error ? e.message : String(e); }
-        rows.push({ kind: 'network', network: n, containers, error });
-      }
+      // One listing of every namespace's containers for all networks, not one per network.
+      let attached: Map<string, string[]> | undefined;
+      let error: string | undefined;
+      try { attached = client && networks.length ? await network.containersByNetwork(client) : undefined; } catch (e) { error = e instanceof Error ? e.message : String(e); }
+      for (const n of networks) rows.push({ kind: 'network', network: n, containers: attached ? attached.get(n.name) ?? [] : undefined, error });
       for (const p of problems) rows.push({ kind: 'network-problem', file: p.file, problem: p.problem });
       if (!rows.length) rows.push({ kind: 'message', label: `No CNI networks in ${cni.confDir} (Create Network…, or bridge is made on first use)` });
     } catch (e) {

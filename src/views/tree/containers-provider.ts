@@ -40,8 +40,14 @@ export class ContainersProvider extends ExplorerTreeProvider {
     ];
   }
 
+  /** Grouped once per change of the tree: rows, group items and children of one render all ask for it. */
+  private grouped: { fire: number; model: NamespaceModel; value: { groups: PodGroup<ContainerEntry>[]; ungrouped: ContainerEntry[] } } | undefined;
+
   private groups(m: NamespaceModel): { groups: PodGroup<ContainerEntry>[]; ungrouped: ContainerEntry[] } {
-    return groupContainers([...m.containers.values()].sort((a, b) => a.id.localeCompare(b.id)));
+    if (this.grouped?.fire === this.fireCount && this.grouped.model === m) return this.grouped.value;
+    const value = groupContainers([...m.containers.values()].sort((a, b) => a.id.localeCompare(b.id)));
+    this.grouped = { fire: this.fireCount, model: m, value };
+    return value;
   }
 
   protected override childNodes(node: ExplorerNode): ExplorerNode[] {

@@ -17,4 +17,4 @@ export { createNetns, removeNetns, isNetnsMounted } from './netns';
 export { hostsFileText, resolvConfText } from './files';
 export { NETWORK_STATE_LABEL } from './state';
 export { hostnameProblem, stateDirOf, type PreparedNetwork } from './container-network';
-export { containersOnNetwork, cachedCniAddresses } from './usage';
+export { containersByNetwork, containersOnNetwork, cachedCniAddresses } from './usage';

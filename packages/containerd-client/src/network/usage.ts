@@ -6,16 +6,22 @@ import * as path from 'node:path';
 import type { ContainerdClient } from '../client';
 import { readNetworkLabels } from './labels';
 
-/** `namespace/id` of every container, in any namespace, whose labels name `network`. */
-export async function containersOnNetwork(client: ContainerdClient, network: string): Promise<string[]> {
-  const out: string[] = [];
+/** Every container on a CNI network, as `<namespace>/<id>` by network name: one listing of all namespaces. */
+export async function containersByNetwork(client: ContainerdClient): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
   for (const ns of await client.namespaces.list()) {
     const name = typeof ns === 'string' ? ns : ns.name;
-    for (const c of await client.withNamespace(name).containers.list()) {
-      if (readNetworkLabels(c.labels).networks.includes(network)) out.push(`${name}/${c.id}`);
+    for (const c of await client.withNamespace(name).containers.list([], { spec: false })) {
+      for (const network of readNetworkLabels(c.labels).networks) out.set(network, [...(out.get(network) ?? []), `${name}/${c.id}`]);
     }
   }
-  return out.sort();
+  for (const list of out.values()) list.sort();
+  return out;
+}
+
+/** `namespace/id` of every container, in any namespace, whose labels name `network`. */
+export async function containersOnNetwork(client: ContainerdClient, network: string): Promise<string[]> {
+  return (await containersByNetwork(client)).get(network) ?? [];
 }
 
 /** Addresses libcni cached for a container (nerdctl, ctr --cni), by network name; `cacheDir` default /var/lib/cni. */
