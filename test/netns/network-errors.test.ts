@@ -1,7 +1,8 @@
 // CNI networking's errors on a real containerd with the real plugins, in the test's own network namespace: each is
 // typed, says what to do, and leaves nothing behind (no container, snapshot or lease in containerd; no netns or
 // state dir, veth, IPAM lease or iptables rule): plugins missing, iptables missing, host port published or in use,
-// overlapping subnet, unknown network, not permitted (no CAP_NET_ADMIN/CAP_SYS_ADMIN), a plugin failing mid-list.
+// overlapping subnet, unknown network, not permitted (no CAP_NET_ADMIN/CAP_SYS_ADMIN), a plugin failing mid-list, a host
+// port published between a create and its start.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -86,6 +87,17 @@ describe('network errors (in a private network namespace)', function () {
     } finally {
       server.close();
     }
+  });
+
+  it('host port published between create and start: the start is refused, its bridge ADD (run alongside the check) undone, no task', async () => {
+    await create(env, opts('s-first', { ports: ['8193:80'] }));
+    await create(env, opts('s-second', { ports: ['8193:80'] }));
+    await startContainer(env.client, 's-first');
+    const before = netInventory(nenv);
+    await rejectsCleanly(env, () => startContainer(env.client, 's-second'), network.HostPortInUseError, /8193\/tcp is already published by another container/);
+    assertNothingLeft(nenv, before, 'the refused start');
+    await remove('s-first');
+    await remove('s-second');
   });
 
   it('overlapping subnet: no network file is written', async () => {

@@ -1,7 +1,8 @@
 // CNI networking on a real containerd with the real plugins, inside the test's own network namespace: two containers
-// reach each other; busybox httpd answers on its address and through a published port on 127.0.0.1; stop/start keeps
-// the address; a task killed with SIGKILL is disconnected from its exit event; 20 concurrent containers get distinct
-// addresses and all answer; after deleting everything no lease, netns, veth or iptables rule is left.
+// reach each other; a command sees its address from its first instruction (ADD done before the start); busybox httpd
+// answers on its address and through a published port on 127.0.0.1; stop/start keeps the address; a task killed with
+// SIGKILL is disconnected from its exit event; 20 concurrent containers get distinct addresses and all answer; after
+// deleting everything no lease, netns, veth or iptables rule is left.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -114,6 +115,18 @@ describe('network: CNI bridge containers (in a private network namespace)', func
     assert.equal(exitStatus, 0, log);
     assert.equal(log, PAGE);
     await remove('client1');
+  });
+
+  it("the command's first instructions see the whole connection: ADD, run while runc creates the task, ends before the start", async () => {
+    // /etc/hosts gets the address once every plugin's ADD is done, the connection's last step.
+    await create(env, { id: 'first-look', image: image.name, network: NET, cni: net.cni, args: ['busybox', 'sh', '-c', 'cat /etc/hosts; ip -4 -o addr show dev eth0'] });
+    await startContainer(env.client, 'first-look');
+    const { exitStatus, log } = await runToEnd(env, 'first-look');
+    assert.equal(exitStatus, 0, log);
+    const ip = await addressOf('first-look');
+    assert.match(log, new RegExp(`^${ip.replace(/\./g, '\\.')}\\tfirst-look$`, 'm'));
+    assert.match(log, new RegExp(`\\binet ${ip.replace(/\./g, '\\.')}/24\\b`));
+    await remove('first-look');
   });
 
   it('stop then start keeps the address (and the published port)', async () => {

@@ -4,7 +4,7 @@ import type { ContainerdClient } from './client';
 import { AttachedIO, createFifoSet, fifoTaskIO, fileLogIO, removeFifoSet } from './fifo';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from './errors';
 import { validateIdentifier } from './identifiers';
-import type { ExitStatus, Mount } from './types';
+import type { Container, ExitStatus, Mount } from './types';
 
 export interface StdioOptions {
   /** Attach FIFOs (default) or write stdout+stderr to a log file (`file://`), or discard output. */
@@ -89,31 +89,57 @@ function handle(client: ContainerdClient, containerId: string, execId: string, p
  * The container's rootfs mounts: containerd does not look them up itself, the client passes them to
  * Tasks.Create (as the Go client's NewTask does); without them the task starts on an empty rootfs.
  */
-async function rootfsOf(client: ContainerdClient, containerId: string): Promise<Mount[]> {
-  const c = await client.containers.get(containerId);
+async function rootfsOf(client: ContainerdClient, containerId: string, container?: Container): Promise<Mount[]> {
+  const c = container ?? await client.containers.get(containerId);
   if (!c.snapshotKey) return [];
   if (!c.snapshotter) throw new InvalidArgumentError(`container "${containerId}" has a snapshot key but no snapshotter`);
   return client.withSnapshotter(c.snapshotter).snapshots.mounts(c.snapshotKey);
 }
 
-/** Creates and starts a container's init task. On failure nothing is left: no task, no FIFOs. */
-export async function startTask(client: ContainerdClient, containerId: string, stdio: StdioOptions = {}): Promise<ProcessHandle> {
-  const rootfs = await rootfsOf(client, containerId);
+/** An init task created but not started: runc holds its process before the command runs until start(). */
+export interface CreatedTask {
+  /** Starts the process; on failure the task and its FIFOs are removed. */
+  start(): Promise<ProcessHandle>;
+  /** Deletes the task (killed first if containerd refuses) and removes its FIFOs. */
+  remove(): Promise<void>;
+}
+
+/**
+ * Creates a container's init task without starting it, so work on the task's namespaces (CNI ADD on the netns the
+ * spec names) can run while runc sets it up. `container`: the record, when the caller has it (saves a read).
+ * On failure nothing is left: no task, no FIFOs.
+ */
+export async function createTask(client: ContainerdClient, containerId: string, stdio: StdioOptions = {}, container?: Container): Promise<CreatedTask> {
+  const rootfs = await rootfsOf(client, containerId, container);
   const { io, task } = await prepareIO(containerId, stdio);
-  let created = false;
   try {
     await client.tasks.create(containerId, task, { rootfs });
-    created = true;
-    const wait = client.tasks.wait(containerId);
-    wait.catch(() => undefined);
-    const pid = await client.tasks.start(containerId);
-    io?.releaseWriters();
-    return handle(client, containerId, '', pid, io, wait);
   } catch (e) {
-    if (created) await client.tasks.delete(containerId).catch(() => client.tasks.kill(containerId, 'SIGKILL').then(() => client.tasks.delete(containerId)).catch(() => undefined));
     await io?.close();
     throw e;
   }
+  const remove = async (): Promise<void> => {
+    await client.tasks.delete(containerId).catch(() => client.tasks.kill(containerId, 'SIGKILL').then(() => client.tasks.delete(containerId)).catch(() => undefined));
+    await io?.close();
+  };
+  const start = async (): Promise<ProcessHandle> => {
+    try {
+      const wait = client.tasks.wait(containerId);
+      wait.catch(() => undefined);
+      const pid = await client.tasks.start(containerId);
+      io?.releaseWriters();
+      return handle(client, containerId, '', pid, io, wait);
+    } catch (e) {
+      await remove();
+      throw e;
+    }
+  };
+  return { start, remove };
+}
+
+/** Creates and starts a container's init task. On failure nothing is left: no task, no FIFOs. */
+export async function startTask(client: ContainerdClient, containerId: string, stdio: StdioOptions = {}): Promise<ProcessHandle> {
+  return (await createTask(client, containerId, stdio)).start();
 }
 
 /** Adds and starts an exec process from an OCI `Process` spec. On failure the exec and its FIFOs are removed. */

@@ -47,9 +47,8 @@ export function serialized<T>(key: string, work: () => Promise<T>): Promise<T> {
 function pluginStdin(list: NetworkList, plugin: PluginConf, att: Attachment, prevResult?: CniResult): string {
   const conf: Record<string, unknown> = { ...plugin, cniVersion: list.cniVersion, name: list.name };
   if (prevResult) conf.prevResult = prevResult;
-  const caps = typeof plugin.capabilities === 'object' && plugin.capabilities !== null ? plugin.capabilities as Record<string, unknown> : {};
   const runtimeConfig: Record<string, unknown> = {};
-  if (caps.portMappings === true && att.portMappings?.length) {
+  if (takesPortMappings(plugin) && att.portMappings?.length) {
     runtimeConfig.portMappings = att.portMappings.map((p) => ({ hostPort: p.hostPort, containerPort: p.containerPort, protocol: p.protocol, ...(p.hostIP ? { hostIP: p.hostIP } : {}) }));
   }
   if (Object.keys(runtimeConfig).length) conf.runtimeConfig = runtimeConfig;
@@ -105,15 +104,25 @@ async function delList(list: NetworkList, att: Attachment, cached?: CniResult): 
   if (first) throw first;
 }
 
+/** The plugin declares the portMappings capability (portmap): it publishes host ports. */
+export function takesPortMappings(plugin: PluginConf): boolean {
+  return typeof plugin.capabilities === 'object' && plugin.capabilities !== null && (plugin.capabilities as Record<string, unknown>).portMappings === true;
+}
+
 /**
  * ADD in list order; the last plugin's result is the network's result. A plugin failing mid-list is followed by DEL
  * of the whole list (plugins must tolerate DEL of what they never made), so no address, veth or rule is left.
+ * `portsFree`: a host-port check running meanwhile, awaited before the first plugin that publishes ports (portmap);
+ * its failure is handled like a plugin's.
  */
-export function addNetwork(list: NetworkList, att: Attachment, lockKey = list.name): Promise<CniResult> {
+export function addNetwork(list: NetworkList, att: Attachment, lockKey = list.name, portsFree?: Promise<void>): Promise<CniResult> {
   return serialized(lockKey, async () => {
     let result: CniResult | undefined;
     try {
-      for (const plugin of list.plugins) result = (await execPlugin('ADD', list, plugin, att, result)) ?? result;
+      for (const plugin of list.plugins) {
+        if (portsFree && takesPortMappings(plugin)) await portsFree;
+        result = (await execPlugin('ADD', list, plugin, att, result)) ?? result;
+      }
     } catch (e) {
       await delList(list, att, result).catch(() => undefined);
       throw e;

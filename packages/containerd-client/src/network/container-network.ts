@@ -1,12 +1,13 @@
 // A container's CNI networking across its life: prepared at create (network resolved, default `bridge` written on
 // first use, plugins and ports checked, state dir, persistent netns, hosts and resolv.conf), connected before each
-// task start (ADD, asking host-local for the previous address so a restart keeps it), disconnected when the task
-// stops, is deleted or exits on its own (DEL in reverse with the cached result), removed with the container (netns
-// unmounted, state dir gone), and swept at start-up for containers that are gone. Every failure undoes its own part.
+// task start (ADD while the task is created, asking host-local for the previous address so a restart keeps it),
+// disconnected when the task stops, is deleted or exits on its own (DEL in reverse with the cached result), removed
+// with the container (netns unmounted, state dir gone), and swept at start-up for containers that are gone. Every
+// failure undoes its own part.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError } from '../errors';
-import { addNetwork, delNetwork, resultAddresses, serialized, type NetworkList } from './cni-exec';
+import { addNetwork, delNetwork, resultAddresses, serialized, takesPortMappings, type NetworkList } from './cni-exec';
 import { checkPlugins, findNetwork, type NetworkEnv } from './config';
 import { IptablesMissingError } from './errors';
 import { hostResolvConf, hostsFileText, resolvConfText, writeInPlace } from './files';
@@ -25,6 +26,8 @@ export interface PrepareNetworkOptions {
   hostname?: string;
   /** host-local lease dir for a default network written now (tests); nerdctl's file has none. */
   ipamDataDir?: string;
+  /** An iptablesNat() read the caller started early, for the host-port check (see checkHostPorts). */
+  natTable?: Promise<string | undefined>;
 }
 
 export interface PreparedNetwork {
@@ -38,6 +41,12 @@ export interface PreparedNetwork {
   labels: Record<string, string>;
   /** Removes everything prepare made (for a create that fails later). */
   undo(): Promise<void>;
+}
+
+/** A network checked and its state's paths and labels known; `make()` creates them (state dir, netns, files). */
+export interface PlannedNetwork extends PreparedNetwork {
+  /** Runs once (a second call returns the first's promise); on failure what it made is removed again. `undo()` waits for it. */
+  make(): Promise<void>;
 }
 
 const HOSTNAME = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
@@ -57,11 +66,21 @@ function inPath(command: string): boolean {
 }
 
 function hasPortmap(list: NetworkList): boolean {
-  return list.plugins.some((p) => typeof p.capabilities === 'object' && p.capabilities !== null && (p.capabilities as Record<string, unknown>).portMappings === true);
+  return list.plugins.some(takesPortMappings);
 }
 
 /** Everything before the container record exists (see the file comment). Typed errors; nothing left on failure. */
 export async function prepareContainerNetwork(env: NetworkEnv, opts: PrepareNetworkOptions): Promise<PreparedNetwork> {
+  const plan = await planContainerNetwork(env, opts);
+  await plan.make();
+  return plan;
+}
+
+/**
+ * prepareContainerNetwork in two steps, so the caller can do other work (the snapshot) while `make()` runs: the
+ * checks and what the spec and labels need first, with nothing made yet.
+ */
+export async function planContainerNetwork(env: NetworkEnv, opts: PrepareNetworkOptions): Promise<PlannedNetwork> {
   const ports = parsePortSpecs(opts.ports ?? []);
   if (opts.hostname) { const p = hostnameProblem(opts.hostname); if (p) throw new InvalidArgumentError(p); }
   const network = opts.network === DEFAULT_NETWORK
@@ -72,29 +91,44 @@ export async function prepareContainerNetwork(env: NetworkEnv, opts: PrepareNetw
   const needsIptables = iptablesUser(list);
   if (needsIptables && !inPath('iptables')) throw new IptablesMissingError(needsIptables);
   if (ports.length && !hasPortmap(list)) throw new InvalidArgumentError(`network "${network.name}" has no portmap plugin: it cannot publish ports`);
-  await checkHostPorts(ports);
+  await checkHostPorts(ports, opts.natTable);
   const hostname = opts.hostname ?? (HOSTNAME.test(opts.id) ? opts.id : undefined);
-  // Left by a container of that id deleted without us (the caller checked that none exists now): swept first.
-  const stale = path.join(env.stateDir, opts.namespace, opts.id);
-  if (isStateDir(stale, opts.namespace, opts.id)) await removeContainerNetworkState(stale, opts.namespace, opts.id);
-  const dir = await makeStateDir(env.stateDir, opts.namespace, opts.id);
+  const dir = path.join(env.stateDir, opts.namespace, opts.id);
   const files = stateFiles(dir);
-  const undo = async (): Promise<void> => {
+  let madeDir = false;
+  let making: Promise<void> | undefined;
+  const remove = async (): Promise<void> => {
+    if (!madeDir) return; // a directory make() did not make is not ours to touch
     await removeNetns(files.netns).catch(() => undefined);
     if (isStateDir(dir, opts.namespace, opts.id)) await fs.promises.rm(dir, { recursive: true, force: true });
+    madeDir = false;
   };
-  try {
-    await createNetns(files.netns);
-    await writeInPlace(files.hosts, hostsFileText(hostname, []));
-    await writeInPlace(files.resolvConf, resolvConfText(hostResolvConf()));
+  const makeOnce = async (): Promise<void> => {
+    // Left by a container of that id deleted without us (the caller checked that none exists now): swept first.
+    if (isStateDir(dir, opts.namespace, opts.id)) await removeContainerNetworkState(dir, opts.namespace, opts.id);
+    await makeStateDir(env.stateDir, opts.namespace, opts.id);
+    madeDir = true;
     const state: NetworkState = { version: 1, namespace: opts.namespace, id: opts.id, networks: [{ list, ifName: 'eth0' }], binDirs: [...env.binDirs], ports, hostname };
-    await writeState(dir, state);
-  } catch (e) {
-    await undo();
-    throw e;
-  }
+    // Separate files: made at once, and all settled before any undo.
+    const done = await Promise.allSettled([
+      createNetns(files.netns),
+      writeInPlace(files.hosts, hostsFileText(hostname, [])),
+      writeInPlace(files.resolvConf, resolvConfText(hostResolvConf())),
+      writeState(dir, state),
+    ]);
+    const failed = done.find((r) => r.status === 'rejected');
+    if (failed) {
+      await remove();
+      throw failed.reason;
+    }
+  };
+  const undo = async (): Promise<void> => {
+    await making?.catch(() => undefined);
+    await remove();
+  };
+  const make = (): Promise<void> => (making ??= makeOnce());
   const labels = { ...nerdctlNetworkLabels({ networks: [network.name], ports, hostname }), [NETWORK_STATE_LABEL]: dir };
-  return { dir, netns: files.netns, hosts: files.hosts, resolvConf: files.resolvConf, hostname, ports, labels, undo };
+  return { dir, netns: files.netns, hosts: files.hosts, resolvConf: files.resolvConf, hostname, ports, labels, make, undo };
 }
 
 /** The state directory a container's label names, when it is one we made for it. */
@@ -122,17 +156,31 @@ async function disconnect(dir: string, state: NetworkState): Promise<void> {
 }
 
 /**
+ * The container's persistent netns, mounted again when it is gone (a reboot): the task's spec names it, so it must
+ * exist before the task is created.
+ */
+export function ensureContainerNetns(dir: string, namespace: string, id: string): Promise<void> {
+  return serialized(`container:${dir}`, async () => {
+    if (!readState(dir, namespace, id)) throw new InvalidArgumentError(`${dir} is not the network state of container "${id}"`);
+    const { netns } = stateFiles(dir);
+    if (!isNetnsMounted(netns)) await createNetns(netns);
+  });
+}
+
+/**
  * ADD on every network of the container, before its task starts; results cached in the state dir, hosts file
- * rewritten with the addresses. A connection left from a task that died unseen is taken down first.
+ * rewritten with the addresses. A connection left from a task that died unseen is taken down first. The host-port
+ * check runs alongside the plugins that publish no ports (bridge): portmap runs only once it passed.
  */
 export function connectContainerNetwork(dir: string, namespace: string, id: string): Promise<Record<string, string[]>> {
   return serialized(`container:${dir}`, async () => {
     const state = readState(dir, namespace, id);
     if (!state) throw new InvalidArgumentError(`${dir} is not the network state of container "${id}"`);
     await disconnect(dir, state);
-    await checkHostPorts(state.ports);
     const files = stateFiles(dir);
     if (!isNetnsMounted(files.netns)) await createNetns(files.netns);
+    const portsFree = checkHostPorts(state.ports); // awaited by addNetwork before portmap, and below
+    const portsProblem = portsFree.then(() => undefined, (e: unknown) => e);
     const results: NonNullable<NetworkState['results']> = {};
     try {
       for (const net of state.networks) {
@@ -140,16 +188,17 @@ export function connectContainerNetwork(dir: string, namespace: string, id: stri
         const previous = state.lastAddresses?.[net.list.name]?.find((a) => !a.includes(':'));
         let result;
         try {
-          result = await addNetwork(net.list, { ...att, args: previous ? { IP: previous } : undefined }, lockKey(net.list));
+          result = await addNetwork(net.list, { ...att, args: previous ? { IP: previous } : undefined }, lockKey(net.list), portsFree);
         } catch (e) {
-          if (!previous) throw e;
-          result = await addNetwork(net.list, att, lockKey(net.list)); // the old address went to someone else
+          if (!previous || e === await portsProblem) throw e;
+          result = await addNetwork(net.list, att, lockKey(net.list), portsFree); // the old address went to someone else
         }
         results[net.list.name] = result;
       }
+      await portsFree;
     } catch (e) {
       await disconnect(dir, { ...state, results }).catch(() => undefined);
-      throw e;
+      throw (await portsProblem) ?? e; // a port in use is what to fix first, as when the check ran before any plugin
     }
     state.results = results;
     state.lastAddresses = Object.fromEntries(Object.entries(results).map(([n, r]) => [n, resultAddresses(r)]));

@@ -91,10 +91,13 @@ export function iptablesNat(): Promise<string | undefined> {
   return new Promise((resolve) => execFile('iptables-save', ['-t', 'nat'], { timeout: 10_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => resolve(err ? undefined : stdout)));
 }
 
-/** Throws HostPortInUseError for the first mapping whose host port is published or listened on. */
-export async function checkHostPorts(mappings: readonly PortMapping[]): Promise<void> {
+/**
+ * Throws HostPortInUseError for the first mapping whose host port is published or listened on. `natTable`: an
+ * iptablesNat() read the caller started earlier (so the exec overlaps other work), else one is read now.
+ */
+export async function checkHostPorts(mappings: readonly PortMapping[], natTable?: Promise<string | undefined>): Promise<void> {
   if (!mappings.length) return;
-  const nat = await iptablesNat();
+  const nat = await (natTable ?? iptablesNat());
   const published = nat ? publishedPorts(nat) : [];
   for (const m of mappings) {
     if (published.some((p) => p.port === m.hostPort && p.protocol === m.protocol && sameHost(p.hostIP, m.hostIP))) {

@@ -1,6 +1,7 @@
-// Create Container: every check first (id, snapshot name, image unpacked, user, bind mounts), then the snapshot
-// prepared on the image's chain ID under the chosen name and the container record, under a lease so the GC
-// cannot take the snapshot in between. A failure leaves nothing behind.
+// Create Container: every check first (id, snapshot name, image unpacked, user, bind mounts; the daemon reads that
+// do not depend on each other at once), then the snapshot prepared on the image's chain ID under the chosen name
+// (alongside the network state, for a CNI network) and the container record, under a lease so the GC cannot take
+// the snapshot in between. A failure leaves nothing behind.
 import * as path from 'node:path';
 import type { ContainerdClient } from '../client';
 import { chainId } from '../digest';
@@ -16,10 +17,10 @@ import { GroupNotFoundError, InvalidUserError, resolveUser, UserNotFoundError } 
 import type { Container } from '../types';
 import { containerdSocketPath, resolveBindMounts, type ResolvedBindMount } from './bind-mounts';
 import { snapshotNameProblem } from './command-line';
-import { readUserFiles } from './image-files';
+import { readUserFiles, type UserFile } from './image-files';
 import { prepareLogDirUndoable } from './log-files';
-import { prepareContainerNetwork, type PreparedNetwork } from '../network/container-network';
-import type { PortMapping } from '../network/ports';
+import { planContainerNetwork, type PlannedNetwork } from '../network/container-network';
+import { iptablesNat, type PortMapping } from '../network/ports';
 import { isCniNetwork, networkEnvOf, withNetnsPath, type CniOptions, type NetworkMode } from './network';
 
 /** Our labels on containers we create (plus containerd's own stop-signal label, as ctr sets it). */
@@ -140,16 +141,23 @@ function specError(e: unknown, image: string): ContainerdError | undefined {
   return undefined;
 }
 
-/** Creates the container; see the file comment. Errors are typed (InvalidArgument, AlreadyExists, NotFound, FailedPrecondition). */
-export async function createContainer(client: ContainerdClient, opts: CreateContainerOptions): Promise<CreatedContainer> {
-  const { snapshotKey, mounts } = checkCreateOptions(opts, [containerdSocketPath(client.address)]);
-  const { id } = opts;
-  if (await exists(() => client.containers.get(id, opts))) {
-    throw new AlreadyExistsError(`a container named "${id}" already exists in namespace ${client.namespace}`);
-  }
-  if (await exists(() => client.snapshots.stat(snapshotKey, opts))) {
-    throw new AlreadyExistsError(`snapshot name "${snapshotKey}" is taken in namespace ${client.namespace} (snapshotter ${client.snapshotter}): choose another`);
-  }
+/** The first rejection's reason in the order given (so the error reported does not depend on timing), else the values. */
+async function allInOrder<T extends readonly unknown[]>(work: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(work);
+  for (const r of settled) if (r.status === 'rejected') throw r.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+async function refuseExisting(check: () => Promise<unknown>, error: () => Error): Promise<void> {
+  if (await exists(check)) throw error();
+}
+
+/**
+ * The image for a create: record, manifest and config, checked unpacked, and its /etc/passwd and /etc/group read
+ * alongside, only as far as the spec needs them (no user asked for and none in the image: /etc/group alone, for
+ * root's additional gids as ctr reads it).
+ */
+async function imageForCreate(client: ContainerdClient, opts: CreateContainerOptions): Promise<{ image: ResolvedImage; passwd?: string; group?: string }> {
   let record;
   try {
     record = await client.images.get(opts.image, opts);
@@ -158,15 +166,34 @@ export async function createContainer(client: ContainerdClient, opts: CreateCont
     throw e;
   }
   const image = await resolveImage(client, record.target, opts.platform, opts);
-  if (!(await isUnpacked(client, image.config, opts))) {
+  const files: UserFile[] = opts.user || image.config.config?.User ? ['passwd', 'group'] : ['group'];
+  const [unpacked, { passwd, group }] = await allInOrder<[boolean, { passwd?: string; group?: string }]>([
+    isUnpacked(client, image.config, opts),
+    readUserFiles(client, image.manifest, opts, files),
+  ]);
+  if (!unpacked) {
     throw new FailedPreconditionError(`image "${opts.image}" is not unpacked for snapshotter ${client.snapshotter}: pull it again (or unpack it) before creating a container`);
   }
-  const { passwd, group } = await readUserFiles(client, image.manifest, opts);
+  return { image, passwd, group };
+}
+
+/** Creates the container; see the file comment. Errors are typed (InvalidArgument, AlreadyExists, NotFound, FailedPrecondition). */
+export async function createContainer(client: ContainerdClient, opts: CreateContainerOptions): Promise<CreatedContainer> {
+  const { snapshotKey, mounts } = checkCreateOptions(opts, [containerdSocketPath(client.address)]);
+  const { id } = opts;
+  // Started now so the exec overlaps the daemon reads below; only read (the check itself runs in its place).
+  const natTable = isCniNetwork(opts.network) && opts.ports?.length ? iptablesNat() : undefined;
+  // Independent reads at once; the first problem in this order is the one reported.
+  const [, , { image, passwd, group }] = await allInOrder<[void, void, Awaited<ReturnType<typeof imageForCreate>>]>([
+    refuseExisting(() => client.containers.get(id, opts), () => new AlreadyExistsError(`a container named "${id}" already exists in namespace ${client.namespace}`)),
+    refuseExisting(() => client.snapshots.stat(snapshotKey, opts), () => new AlreadyExistsError(`snapshot name "${snapshotKey}" is taken in namespace ${client.namespace} (snapshotter ${client.snapshotter}): choose another`)),
+    imageForCreate(client, opts),
+  ]);
   if (!isCniNetwork(opts.network) && opts.ports?.length) throw new InvalidArgumentError(`ports can only be published on a CNI network, not network "${opts.network ?? 'none'}"`);
-  // Netns, hosts and resolv.conf in a state dir of ours; taken back below when the create fails.
-  const net: PreparedNetwork | undefined = isCniNetwork(opts.network)
-    ? await prepareContainerNetwork(networkEnvOf(opts.cni), {
-      namespace: client.namespace, id, network: opts.network, ports: opts.ports, hostname: opts.hostname, ipamDataDir: opts.cni?.ipamDataDir,
+  // Netns, hosts and resolv.conf in a state dir of ours (made in createWithNetwork); taken back when the create fails.
+  const net: PlannedNetwork | undefined = isCniNetwork(opts.network)
+    ? await planContainerNetwork(networkEnvOf(opts.cni), {
+      namespace: client.namespace, id, network: opts.network, ports: opts.ports, hostname: opts.hostname, ipamDataDir: opts.cni?.ipamDataDir, natTable,
     })
     : undefined;
   try {
@@ -179,7 +206,7 @@ export async function createContainer(client: ContainerdClient, opts: CreateCont
 
 interface Prepared {
   id: string; snapshotKey: string; mounts: ResolvedBindMount[]; image: ResolvedImage;
-  passwd?: string; group?: string; net?: PreparedNetwork;
+  passwd?: string; group?: string; net?: PlannedNetwork;
 }
 
 async function createWithNetwork(client: ContainerdClient, opts: CreateContainerOptions, p: Prepared): Promise<CreatedContainer> {
@@ -201,6 +228,9 @@ async function createWithNetwork(client: ContainerdClient, opts: CreateContainer
     throw specError(e, opts.image) ?? e;
   }
   if (net) withNetnsPath(spec, net.netns);
+  // The network's state is made while the snapshot is prepared; awaited before the record names it.
+  const made = net?.make();
+  made?.catch(() => undefined);
   const shares = opts.cpuShares ?? 1024;
   if (shares > 0 && spec.linux) spec.linux.resources = { ...spec.linux.resources, cpu: { ...spec.linux.resources?.cpu, shares } };
   // Made (0700, marked as ours) and checked now, so Start can trust the label later without a log directory; taken
@@ -220,6 +250,7 @@ async function createWithNetwork(client: ContainerdClient, opts: CreateContainer
     container = await client.withTemporaryLease(async (leased) => {
       await leased.snapshots.prepare(snapshotKey, parent, {}, opts);
       try {
+        await made;
         return await leased.containers.create({
           id, image: opts.image, labels, spec, snapshotKey, snapshotter: client.snapshotter,
           runtime: opts.runtime || DEFAULT_RUNTIME, runtimeOptions: opts.runtimeOptions,

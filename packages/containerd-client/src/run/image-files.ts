@@ -92,8 +92,13 @@ async function readLayerFiles(client: ContainerdClient, layer: Descriptor, wante
   for (const p of hiddenAfter) if (!found.has(p)) found.set(p, undefined);
 }
 
-/** The image's /etc/passwd and /etc/group as text; undefined for a file the image does not have. */
-export async function readUserFiles(client: ContainerdClient, manifest: Manifest, opts?: CallOptions): Promise<{ passwd?: string; group?: string }> {
-  const files = await readImageFiles(client, manifest, ['etc/passwd', 'etc/group'], opts);
+export type UserFile = 'passwd' | 'group';
+
+/**
+ * The image's /etc/passwd and /etc/group as text; undefined for a file the image does not have. `which`: only those
+ * (layers are read only until they are found), e.g. just /etc/group for root's additional gids.
+ */
+export async function readUserFiles(client: ContainerdClient, manifest: Manifest, opts?: CallOptions, which: readonly UserFile[] = ['passwd', 'group']): Promise<{ passwd?: string; group?: string }> {
+  const files = await readImageFiles(client, manifest, which.map((f) => `etc/${f}`), opts);
   return { passwd: files.get('etc/passwd')?.toString('utf8'), group: files.get('etc/group')?.toString('utf8') };
 }

@@ -1,6 +1,7 @@
 // Start, stop, restart and delete a container's task. Detached tasks write to a `file://` log that the shim keeps
 // appending to after we are gone; TTY tasks get FIFOs (kept until the task is deleted, so a terminal can attach
-// again). Stop sends the image's stop signal (SIGTERM by default), waits, then SIGKILLs.
+// again). On a CNI network the task is created while its netns is connected (ADD), and started once both are done.
+// Stop sends the image's stop signal (SIGTERM by default), waits, then SIGKILLs.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ContainerdClient } from '../client';
@@ -9,12 +10,12 @@ import { FailedPreconditionError, NotFoundError } from '../errors';
 import { FIFO_DIR_PREFIX } from '../fifo';
 import type { CallOptions } from '../call-options';
 import { isOwnedDir } from '../owned-dir';
-import { startTask, type ProcessHandle } from '../process';
+import { createTask, type ProcessHandle, type StdioOptions } from '../process';
 import type { Spec } from '../oci/runtime-spec-types';
 import type { Container, ExitStatus, TaskProcess } from '../types';
 import { RunLabels } from './create';
 import { labelLogPath, prepareLogFile } from './log-files';
-import { afterStart, connectBeforeStart, disconnectContainer, removeContainerNetwork, type CniOptions } from './network';
+import { afterStart, connectBeforeStart, disconnectContainer, networkBeforeTask, removeContainerNetwork, type CniOptions } from './network';
 import { commandStartError } from './start-errors';
 
 export { prepareLogFile } from './log-files';
@@ -88,23 +89,38 @@ function specOf(c: Container): Spec | undefined {
  * TTY (the spec's process.terminal): attached FIFOs with stdin. Otherwise: `file://` log at `logPath`.
  */
 export async function startContainer(client: ContainerdClient, id: string, opts: StartContainerOptions = {}): Promise<StartedContainer> {
-  const container = await client.containers.get(id);
-  const old = await findTask(client, id);
+  // Independent reads at once; a missing container is the error to report first.
+  const [record, earlier] = await Promise.allSettled([client.containers.get(id), findTask(client, id)]);
+  if (record.status === 'rejected') throw record.reason;
+  if (earlier.status === 'rejected') throw earlier.reason;
+  const container = record.value;
+  const old = earlier.value;
   if (old && taskState(old).live) {
     throw new FailedPreconditionError(`container "${id}" already has a ${old.status} task (pid ${old.pid}): stop it first`);
   }
   if (old) await deleteTask(client, id);
   const tty = specOf(container)?.process?.terminal === true;
-  const start = async (io: Parameters<typeof startTask>[2]): Promise<ProcessHandle> => {
-    // CNI ADD before the task exists; DEL again when it cannot start.
-    const netDir = await connectBeforeStart(client, container, opts.cni);
+  const start = async (io: StdioOptions): Promise<ProcessHandle> => {
+    const netDir = await networkBeforeTask(client, container, opts.cni);
+    const failed = (e: unknown): unknown => commandStartError(e, id, specOf(container)?.process?.args ?? []) ?? e;
+    // CNI ADD on the persistent netns while runc creates the task in it (ctr too connects a created task); the
+    // process runs only once both are done, and either failing takes the other back.
+    const [connected, created] = await Promise.allSettled([
+      netDir ? connectBeforeStart(client, netDir, id) : Promise.resolve(),
+      createTask(client, id, io, container),
+    ]);
+    if (connected.status === 'rejected') {
+      if (created.status === 'fulfilled') await created.value.remove();
+      throw connected.reason;
+    }
     try {
-      const handle = await startTask(client, id, io);
+      if (created.status === 'rejected') throw failed(created.reason);
+      const handle = await created.value.start().catch((e: unknown) => { throw failed(e); });
       await afterStart(client, netDir, id, handle.pid);
       return handle;
     } catch (e) {
       if (netDir) await disconnectContainer(client, id, container).catch(() => undefined);
-      throw commandStartError(e, id, specOf(container)?.process?.args ?? []) ?? e;
+      throw e;
     }
   };
   if (tty) {

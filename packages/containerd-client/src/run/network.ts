@@ -9,7 +9,7 @@ import type { CallOptions } from '../call-options';
 import type { Spec } from '../oci/runtime-spec-types';
 import { defaultNetworkEnv, type NetworkEnv } from '../network/config';
 import {
-  connectContainerNetwork, connectedState, disconnectContainerNetwork, disconnectOnExit, prepareContainerNetwork, recordTaskPid,
+  connectContainerNetwork, connectedState, disconnectContainerNetwork, disconnectOnExit, ensureContainerNetns, prepareContainerNetwork, recordTaskPid,
   removeContainerNetworkState, stateDirOf, sweepNetworkState,
 } from '../network/container-network';
 import { readNetworkLabels } from '../network/labels';
@@ -67,11 +67,19 @@ async function restoreStateDir(client: ContainerdClient, container: Container, c
   return expected;
 }
 
-/** ADD before the task starts, for a container we connected to CNI; undefined for others. */
-export async function connectBeforeStart(client: ContainerdClient, container: Container, cni?: CniOptions): Promise<string | undefined> {
+/**
+ * Before a task is created, for a container we connect to CNI: its state dir (made again when a reboot emptied it)
+ * with the persistent netns the spec names mounted. Undefined for others.
+ */
+export async function networkBeforeTask(client: ContainerdClient, container: Container, cni?: CniOptions): Promise<string | undefined> {
   const dir = stateDirOf(container, client.namespace) ?? await restoreStateDir(client, container, cni);
-  if (dir) await connectContainerNetwork(dir, client.namespace, container.id);
+  if (dir) await ensureContainerNetns(dir, client.namespace, container.id);
   return dir;
+}
+
+/** ADD on the container's netns (networkBeforeTask's dir): before its task starts, while or after it is created. */
+export async function connectBeforeStart(client: ContainerdClient, dir: string, id: string): Promise<void> {
+  await connectContainerNetwork(dir, client.namespace, id);
 }
 
 export async function afterStart(client: ContainerdClient, dir: string | undefined, id: string, pid: number): Promise<void> {
