@@ -71,6 +71,22 @@ describe('views model: ordering (in-memory client)', () => {
     rig.model.dispose();
   });
 
+  it('Tasks.List starts once images and containers are listed, not alongside them', async () => {
+    const rig = await modelRig();
+    const m = rig.model.model('default');
+    await rig.idle();
+    const release = rig.store.hold(/^containers\.list default$/);
+    const from = rig.store.calls.length;
+    const refreshing = m.refresh();
+    await settle();
+    const callsOf = (): string[] => rig.store.calls.slice(from).filter((c) => /^(images|containers|tasks)\.list default$/.test(c));
+    assert.deepEqual(callsOf().sort(), ['containers.list default', 'images.list default'], 'containerd is not asked for tasks while it lists containers');
+    release();
+    await refreshing;
+    assert.deepEqual(callsOf().slice(2), ['tasks.list default']);
+    rig.model.dispose();
+  });
+
   it('events arriving during a full listing are buffered and applied after it', async () => {
     const rig = await modelRig();
     const m = rig.model.model('default');

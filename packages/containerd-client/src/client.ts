@@ -42,6 +42,10 @@ export class Connection {
       // containerd answers with messages up to 16 MiB (large List responses); match it.
       'grpc.max_receive_message_length': 16 << 20,
       'grpc.max_send_message_length': 16 << 20,
+      // HTTP/2 flow control: with the default 64 KiB window containerd stops every 64 KiB of a large answer
+      // (Containers.ListStream sends each record's OCI spec: ~3 MB for 1,000 containers) until we acknowledge, a
+      // round trip through both busy processes each time. A window as large as the largest message lets it stream on.
+      'grpc-node.flow_control_window': 16 << 20,
       // Unix socket: no need to wait long between reconnect attempts after a daemon restart.
       'grpc.initial_reconnect_backoff_ms': 200,
       'grpc.max_reconnect_backoff_ms': 5000,

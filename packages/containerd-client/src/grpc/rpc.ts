@@ -71,18 +71,28 @@ export class Rpc {
     return (fn as (...a: unknown[]) => unknown).bind(this.client) as T;
   }
 
-  unary<Res>(name: string, req: object, opts: CallOptions = {}, operation?: string): Promise<Res> {
+  /**
+   * `decode`: reads the answer from its bytes instead of protobufjs's decoding and conversion of the whole message
+   * (large listings whose caller keeps a few fields: services/container-records.ts).
+   */
+  unary<Res>(name: string, req: object, opts: CallOptions = {}, operation?: string, decode?: (bytes: Buffer) => Res): Promise<Res> {
     const op = operation ?? `${this.service}.${name}`;
     if (opts.signal?.aborted) return Promise.reject(new CancelledError(`${op}: cancelled`));
     return new Promise<Res>((resolve, reject) => {
       let call: grpc.ClientUnaryCall;
       const callOpts = this.callOptions(opts.timeoutMs, this.defaultTimeoutMs);
+      const done = (err: grpc.ServiceError | null, res: unknown): void => {
+        opts.signal?.removeEventListener('abort', onAbort);
+        if (err) reject(deadlineOrMapped(err, op, callOpts.deadline, opts.signal?.aborted));
+        else resolve(res as Res);
+      };
       try {
-        call = this.method<UnaryFn>(name)(req, this.metadata(), callOpts, (err, res) => {
-          opts.signal?.removeEventListener('abort', onAbort);
-          if (err) reject(deadlineOrMapped(err, op, callOpts.deadline, opts.signal?.aborted));
-          else resolve(res as Res);
-        });
+        if (decode) {
+          const def = this.definition(name);
+          call = this.client.makeUnaryRequest(def.path, def.requestSerialize, decode, req, this.metadata(), callOpts, done);
+        } else {
+          call = this.method<UnaryFn>(name)(req, this.metadata(), callOpts, done);
+        }
       } catch (e) {
         // grpc-js throws synchronously on a closed channel ("Channel has been shut down").
         reject(closedError(op, e));
@@ -96,8 +106,9 @@ export class Rpc {
   /**
    * A server stream as an AsyncIterable. Breaking out of the loop or aborting the signal cancels the call;
    * with `endOnAbort` an abort ends the iteration quietly (subscriptions), otherwise it throws CancelledError.
+   * `decode` as for unary.
    */
-  async *serverStream<Res>(name: string, req: object, opts: CallOptions & { endOnAbort?: boolean } = {}, operation?: string): AsyncGenerator<Res> {
+  async *serverStream<Res>(name: string, req: object, opts: CallOptions & { endOnAbort?: boolean } = {}, operation?: string, decode?: (bytes: Buffer) => Res): AsyncGenerator<Res> {
     const op = operation ?? `${this.service}.${name}`;
     if (opts.signal?.aborted) {
       if (opts.endOnAbort) return;
@@ -105,7 +116,13 @@ export class Rpc {
     }
     let call: grpc.ClientReadableStream<unknown>;
     try {
-      call = this.method<ServerStreamFn>(name)(req, this.metadata(), this.callOptions(opts.timeoutMs, 0));
+      const callOpts = this.callOptions(opts.timeoutMs, 0);
+      if (decode) {
+        const def = this.definition(name);
+        call = this.client.makeServerStreamRequest(def.path, def.requestSerialize, decode, req, this.metadata(), callOpts);
+      } else {
+        call = this.method<ServerStreamFn>(name)(req, this.metadata(), callOpts);
+      }
     } catch (e) {
       throw closedError(op, e);
     }

@@ -4,19 +4,22 @@ import type { Rpc } from '../grpc/rpc';
 import { jsonAny, labels, parseJsonAny, toDate, type RawAny, type RawTimestamp } from '../grpc/convert';
 import { FailedPreconditionError, NotFoundError, UnimplementedError } from '../errors';
 import { validateIdentifier } from '../identifiers';
+import { decodeContainerRecords } from './container-records';
 import { DEFAULT_SNAPSHOTTER } from './snapshots';
 import type { Container } from '../types';
 
 export const SPEC_TYPE_URL = 'types.containerd.io/opencontainers/runtime-spec/1/Spec';
 
-interface RawContainer {
+/** @internal */
+export interface RawContainer {
   id: string; labels: Record<string, string>; image: string;
   runtime?: { name: string; options?: RawAny | null } | null; spec?: RawAny | null;
   snapshotter: string; snapshot_key: string; created_at?: RawTimestamp; updated_at?: RawTimestamp;
   extensions?: Record<string, RawAny>;
 }
 
-function toContainer(c: RawContainer, withSpec = true): Container {
+/** @internal The full record (protobufjs's decoding, as proto-loader hands it out) as our Container. */
+export function toContainer(c: RawContainer, withSpec = true): Container {
   const ext: Record<string, string> = {};
   for (const [k, v] of Object.entries(c.extensions ?? {})) ext[k] = v.type_url;
   return {
@@ -50,22 +53,28 @@ export class ContainersService {
 
   /**
    * Lists containers through ListStream (one message per container, so no 16 MiB response limit), falling back
-   * to List on daemons without it, as containerd's Go client does. `spec: false` skips parsing every OCI spec,
-   * the bulk of the work for large lists when the caller only shows names and states.
+   * to List on daemons without it, as containerd's Go client does. `spec: false` leaves the OCI specs out (no spec
+   * is parsed, and the records are read from their bytes with the spec stepped over: container-records.ts), for
+   * large lists whose caller only shows names and states.
    */
   async list(filters: string[] = [], opts: CallOptions & { spec?: boolean } = {}): Promise<Container[]> {
     const withSpec = opts.spec !== false;
+    const op = 'containers.list';
     const out: Container[] = [];
     try {
-      for await (const m of this.rpc.serverStream<{ container: RawContainer }>('ListStream', { filters }, { timeoutMs: this.rpc.unaryTimeoutMs, ...opts }, 'containers.list')) {
-        out.push(toContainer(m.container, withSpec));
+      const streamOpts = { timeoutMs: this.rpc.unaryTimeoutMs, ...opts };
+      if (withSpec) {
+        for await (const m of this.rpc.serverStream<{ container: RawContainer }>('ListStream', { filters }, streamOpts, op)) out.push(toContainer(m.container));
+      } else {
+        for await (const records of this.rpc.serverStream('ListStream', { filters }, streamOpts, op, decodeContainerRecords)) out.push(...records);
       }
       return out;
     } catch (e) {
       if (!(e instanceof UnimplementedError)) throw e;
     }
-    const res = await this.rpc.unary<{ containers: RawContainer[] }>('List', { filters }, opts, 'containers.list');
-    return res.containers.map((c) => toContainer(c, withSpec));
+    if (!withSpec) return this.rpc.unary('List', { filters }, opts, op, decodeContainerRecords);
+    const res = await this.rpc.unary<{ containers: RawContainer[] }>('List', { filters }, opts, op);
+    return res.containers.map((c) => toContainer(c));
   }
 
   async get(id: string, opts?: CallOptions): Promise<Container> {
