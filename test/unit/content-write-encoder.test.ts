@@ -1,11 +1,11 @@
 // Content.Write's hand-encoded WRITE requests decode, with protobufjs and our own protos, to what was meant;
 // and a source's items are split into messages without copying.
 import * as assert from 'node:assert/strict';
-import { protoRoot } from '../../packages/containerd-client/src/grpc/loader';
+import { lookupProtoType } from '../../packages/containerd-client/src/grpc/loader';
 import { encodeWriteChunk, messages } from '../../packages/containerd-client/src/services/content-write-encoder';
 
 describe('content write encoder (unit)', () => {
-  const type = protoRoot().lookupType('containerd.services.content.v1.WriteContentRequest');
+  const type = lookupProtoType('containerd.services.content.v1.WriteContentRequest');
 
   it('encodes WRITE requests that protobuf decodes to the same fields', () => {
     for (const offset of [0, 1, 127, 128, 300_000, 2 ** 40 + 5]) {

@@ -29,14 +29,56 @@ root.resolvePath = (_origin, target) => (isAbsolute(target) ? target : join(prot
 root.loadSync(files, { keepCase: true });
 root.resolveAll(); // fails fast on a misspelt type reference
 
-const json = `${JSON.stringify(root.toJSON({ keepComments: false }), null, 1)}\n`;
-mkdirSync(dirname(outFile), { recursive: true });
-let previous = '';
-try {
-  previous = readFileSync(outFile, 'utf8');
-} catch {
-  // first build
+/** The proto package a reflection object belongs to: its full name up to the enclosing namespace that is no type. */
+function packageOf(obj) {
+  let ns = obj.parent;
+  while (ns && !(ns instanceof protobuf.Namespace && !(ns instanceof protobuf.Type) && !(ns instanceof protobuf.Service))) ns = ns.parent;
+  return ns.fullName.replace(/^\./, '');
 }
-// Leave the file untouched when nothing changed, so watchers and incremental builds stay quiet.
-if (previous !== json) writeFileSync(outFile, json);
-console.log(`protos: ${files.length} files -> ${relative(process.cwd(), outFile)}${previous === json ? ' (unchanged)' : ''}`);
+
+/**
+ * Every package's transitive dependencies (packages whose types its fields and methods name), so the client can load
+ * only what a service or an Any type needs instead of all of it at start-up (see src/grpc/loader.ts).
+ */
+function packageDependencies() {
+  const direct = new Map();
+  const visit = (ns) => {
+    for (const obj of ns.nestedArray) {
+      if (obj instanceof protobuf.Type || obj instanceof protobuf.Service || obj instanceof protobuf.Enum) {
+        const pkg = packageOf(obj);
+        if (!direct.has(pkg)) direct.set(pkg, new Set());
+        const uses = (t) => { if (t) direct.get(pkg).add(packageOf(t)); };
+        if (obj instanceof protobuf.Type) for (const f of obj.fieldsArray) uses(f.resolvedType);
+        if (obj instanceof protobuf.Service) for (const m of obj.methodsArray) { uses(m.resolvedRequestType); uses(m.resolvedResponseType); }
+      }
+      if (obj instanceof protobuf.Namespace) visit(obj);
+    }
+  };
+  visit(root);
+  const closure = {};
+  for (const pkg of [...direct.keys()].sort()) {
+    const seen = new Set([pkg]);
+    const todo = [pkg];
+    while (todo.length) for (const d of direct.get(todo.pop()) ?? []) if (!seen.has(d)) { seen.add(d); todo.push(d); }
+    closure[pkg] = [...seen].sort();
+  }
+  return closure;
+}
+
+/** Writes `text` to `file` unless it already holds it (watchers and incremental builds stay quiet); says which. */
+function writeIfChanged(file, text) {
+  mkdirSync(dirname(file), { recursive: true });
+  let previous = '';
+  try {
+    previous = readFileSync(file, 'utf8');
+  } catch {
+    // first build
+  }
+  if (previous !== text) writeFileSync(file, text);
+  return previous === text ? ' (unchanged)' : '';
+}
+
+const json = `${JSON.stringify(root.toJSON({ keepComments: false }), null, 1)}\n`;
+const depsFile = join(dirname(outFile), 'package-deps.json');
+const deps = `${JSON.stringify(packageDependencies(), null, 1)}\n`;
+console.log(`protos: ${files.length} files -> ${relative(process.cwd(), outFile)}${writeIfChanged(outFile, json)}, ${relative(process.cwd(), depsFile)}${writeIfChanged(depsFile, deps)}`);

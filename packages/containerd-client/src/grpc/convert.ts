@@ -1,5 +1,5 @@
 // Conversions between proto shapes (snake_case, Timestamp, Any) and the client's domain types.
-import { protoRoot } from './loader';
+import { lookupProtoType } from './loader';
 import type { Descriptor, Mount, Platform } from '../types';
 
 export interface RawTimestamp { seconds: number | string; nanos: number }
@@ -58,7 +58,7 @@ export function decodeAny(any: RawAny | null | undefined): { typeUrl: string; va
   if (!any || !any.type_url) return undefined;
   const name = any.type_url.slice(any.type_url.lastIndexOf('/') + 1);
   let type;
-  try { type = protoRoot().lookupType(name); } catch { return undefined; }
+  try { type = lookupProtoType(name); } catch { return undefined; }
   const msg = type.decode(any.value ?? new Uint8Array());
   const value = type.toObject(msg, { longs: Number, enums: String, defaults: true, arrays: true, objects: true }) as Record<string, unknown>;
   return { typeUrl: any.type_url, value };
@@ -66,7 +66,7 @@ export function decodeAny(any: RawAny | null | undefined): { typeUrl: string; va
 
 /** Encodes a protobuf `Any` from a message type in our protos. */
 export function encodeAny(typeName: string, value: Record<string, unknown>): RawAny {
-  const type = protoRoot().lookupType(typeName);
+  const type = lookupProtoType(typeName);
   return { type_url: typeName, value: Buffer.from(type.encode(type.fromObject(value)).finish()) };
 }
 
