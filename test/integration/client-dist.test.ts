@@ -3,6 +3,9 @@
 // a staged copy of the bundle: the checkout may lie under a folder only root can enter.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { connect } from '../../packages/containerd-client/src';
@@ -13,7 +16,9 @@ import { uniqueId } from '../harness/client-setup';
 
 const execFileP = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../../..');
-const BUNDLE = path.join(ROOT, 'packages', 'containerd-client', 'dist', 'index.js');
+const DIST = path.join(ROOT, 'packages', 'containerd-client', 'dist');
+/** The entry point (a loader), the bundle it compiles and the bundle's V8 code cache. */
+const DIST_FILES = ['index.js', 'client.js', 'client.cache'].map((f) => path.join(DIST, f));
 const SMOKE = path.join(ROOT, 'scripts', 'client-smoke.js');
 
 interface Run { code: number; stdout: string; stderr: string }
@@ -67,7 +72,7 @@ describe('client: packages/containerd-client/dist/index.js from plain Node', fun
 
   it('an unprivileged user gets SocketPermissionError with the fix (socket root:root 0660)', async function () {
     this.timeout(120_000);
-    const staged = stageForUser([BUNDLE], 'client-dist');
+    const staged = stageForUser(DIST_FILES, 'client-dist');
     const priv = await startContainerd({ name: 'client-perm', grpcUid: 0, grpcGid: 0 });
     try {
       const script = `
@@ -89,6 +94,29 @@ describe('client: packages/containerd-client/dist/index.js from plain Node', fun
     } finally {
       staged.remove();
       await priv.stop();
+    }
+  });
+
+  it('the entry point uses the code cache made from its own bundle, and ignores it for any other', async () => {
+    const cache = fs.readFileSync(path.join(DIST, 'client.cache'));
+    const source = fs.readFileSync(path.join(DIST, 'client.js'));
+    assert.ok(cache.length > 100_000, `a code cache of ${cache.length} bytes`);
+    assert.deepEqual(cache.subarray(0, 32), createHash('sha256').update(source).digest(), 'the cache names the bundle it was made from');
+    // A bundle of the same length (all V8 checks itself) but other code: the stale cache must not run in its place.
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-client-cache-'));
+    try {
+      for (const f of DIST_FILES) fs.copyFileSync(f, path.join(copy, path.basename(f)));
+      const before = 'DEFAULT_NAMESPACE = "default"';
+      assert.ok(source.includes(before), 'the bundle defines DEFAULT_NAMESPACE');
+      fs.writeFileSync(path.join(copy, 'client.js'), source.toString('utf8').replace(before, 'DEFAULT_NAMESPACE = "dexault"'));
+      const probe = (dir: string): Promise<Run> => run(process.execPath, ['-e', `console.log(require(${JSON.stringify(path.join(dir, 'index.js'))}).DEFAULT_NAMESPACE)`]);
+      assert.equal((await probe(copy)).stdout.trim(), 'dexault');
+      assert.equal((await probe(DIST)).stdout.trim(), 'default');
+      // Without a cache at all it loads too.
+      fs.rmSync(path.join(copy, 'client.cache'));
+      assert.equal((await probe(copy)).stdout.trim(), 'dexault');
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
     }
   });
 });

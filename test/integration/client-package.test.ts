@@ -45,10 +45,10 @@ describe('client: the npm package, packed and installed in a plain Node project'
 
   after(() => { if (work) fs.rmSync(work, { recursive: true, force: true }); });
 
-  it('packs the bundle, the declarations, README, LICENSE and package.json, and nothing else', () => {
-    assert.ok(packed.includes('dist/index.js') && packed.includes('dist/types/index.d.ts'), packed.join('\n'));
+  it('packs the entry point, the bundle and its code cache, the declarations, README, LICENSE and package.json, and nothing else', () => {
+    for (const f of ['dist/index.js', 'dist/client.js', 'dist/client.cache', 'dist/types/index.d.ts']) assert.ok(packed.includes(f), `${f} in ${packed.join('\n')}`);
     assert.ok(packed.includes('README.md') && packed.includes('LICENSE') && packed.includes('package.json'));
-    const stray = packed.filter((f) => !/^(dist\/index\.js|dist\/types\/.+\.d\.ts|README\.md|LICENSE|package\.json)$/.test(f));
+    const stray = packed.filter((f) => !/^(dist\/(index|client)\.js|dist\/client\.cache|dist\/types\/.+\.d\.ts|README\.md|LICENSE|package\.json)$/.test(f));
     assert.deepEqual(stray, []);
     // Installed with no dependencies: everything it needs is in the bundle.
     assert.deepEqual(fs.readdirSync(path.join(consumer, 'node_modules')).sort(), ['.package-lock.json', '@containerd-explorer']);
