@@ -55,6 +55,17 @@ async function readProgress(stream: TransferStream, onProgress: (p: RawTransferP
   }
 }
 
+/**
+ * Promise.all that waits for every promise to settle before throwing the first failure, so nothing still
+ * opening is left behind unclosed by the clean-up that follows the throw.
+ */
+export async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 export interface TransferCallOptions {
   /** What is transferred, for messages and error mapping. */
   operation: 'pull' | 'push';
@@ -90,10 +101,9 @@ export async function withTransferCall<T>(client: ContainerdClient, ref: ParsedR
   let progressRead: Promise<void> = Promise.resolve();
   const call: TransferCall = {
     openStreams: async () => {
-      const auth = await TransferStream.open(client, newStreamId('auth'), signal, ackTimeout);
-      streams.push(auth);
-      const progress = await TransferStream.open(client, newStreamId('progress'), signal, ackTimeout);
-      streams.push(progress);
+      // Both at once (one round trip, not two); whichever opened is closed below when the other fails.
+      const [auth, progress] = await settleAll([newStreamId('auth'), newStreamId('progress')]
+        .map((id) => TransferStream.open(client, id, signal, ackTimeout).then((s) => { streams.push(s); return s; })));
       progressStream = progress.id;
       const side = [serveAuth(auth, ref.domain, credentials, insecure, authLog), readProgress(progress, options.onProgress)];
       side.forEach((p) => p.catch(() => undefined)); // a failed side stream shows as the Transfer call's error

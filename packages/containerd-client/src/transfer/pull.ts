@@ -12,7 +12,7 @@ import { parseReference } from '../registry/reference';
 import type { Index, Platform } from '../oci/image-types';
 import type { Image } from '../types';
 import type { PullOptions } from '../pull/pull';
-import { IMAGE_STORE, OCI_REGISTRY, protoPlatform, withTransferCall } from './call';
+import { IMAGE_STORE, OCI_REGISTRY, protoPlatform, settleAll, withTransferCall } from './call';
 import { TransferProgressMapper } from './progress-map';
 
 /** Pulls `reference` through containerd's Transfer service and returns the image record. */
@@ -26,11 +26,14 @@ export async function transferPull(client: ContainerdClient, reference: string, 
   const { credentials, registryOptions } = options;
   try {
     return await withTransferCall(client, ref, { operation: 'pull', signal, credentials, registryOptions, onProgress: (p) => mapper.handle(p) }, async (call) => {
-      const previous = await client.images.get(name, { signal }).catch((e: unknown) => {
-        if (e instanceof NotFoundError) return undefined;
-        throw e;
-      });
-      const resolver = await call.openStreams();
+      // The record as it was (put back when the platform check refuses) while the side streams open.
+      const [previous, resolver] = await settleAll<[Image | undefined, Record<string, unknown>]>([
+        client.images.get(name, { signal }).catch((e: unknown) => {
+          if (e instanceof NotFoundError) return undefined;
+          throw e;
+        }),
+        call.openStreams(),
+      ]);
       const platform = options.platform === undefined ? hostPlatform() : options.platform;
       const unpackPlatform = platform === 'all' ? hostPlatform() : platform;
       const destination = {
