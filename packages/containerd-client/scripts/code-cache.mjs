@@ -4,8 +4,7 @@
 // it was made from; any other bundle, or another Node.js (V8 rejects a cache of another version or flags), compiles
 // as usual. Used as an esbuild plugin (onEnd) by scripts/build.mjs and the repository's esbuild.mjs.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** The loader, in plain CommonJS. Its logic is mirrored by PRODUCER below: keep the two the same. */
@@ -80,9 +79,4 @@ export function codeCachePlugin(bundleFile) {
       build.onEnd((result) => { if (result.errors.length === 0) writeLoaderAndCache(bundleFile); });
     },
   };
-}
-
-/** SHA-256 of a file, hex (tests compare the cache's header with the bundle's). */
-export function sha256File(file) {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
 }

@@ -51,6 +51,7 @@ function closureOf(fullName: string): string[] {
 
 const grpcObjects = new Map<string, grpc.GrpcObject>();
 const roots = new Map<string, protobuf.Root>();
+const types = new Map<string, protobuf.Type>();
 
 /** Looks up a service by its full name, e.g. `containerd.services.tasks.v1.Tasks`. */
 export function serviceCtor(fullName: string): ServiceCtor {
@@ -72,6 +73,16 @@ export function serviceCtor(fullName: string): ServiceCtor {
  * payloads (events, metrics, process info). Throws when it is not in our protos.
  */
 export function lookupProtoType(fullName: string): protobuf.Type {
+  // Per event and per metrics sample: found once, then from the map.
+  let type = types.get(fullName);
+  if (!type) {
+    type = buildProtoType(fullName);
+    types.set(fullName, type);
+  }
+  return type;
+}
+
+function buildProtoType(fullName: string): protobuf.Type {
   const packages = closureOf(fullName);
   const key = packages.join(',');
   let root = roots.get(key);

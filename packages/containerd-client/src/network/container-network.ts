@@ -10,6 +10,7 @@ import { InvalidArgumentError } from '../errors';
 import { addNetwork, delNetwork, resultAddresses, serialized, takesPortMappings, type NetworkList } from './cni-exec';
 import { checkPlugins, findNetwork, type NetworkEnv } from './config';
 import { IptablesMissingError } from './errors';
+import { settleAll } from '../settle';
 import { hostResolvConf, hostsFileText, resolvConfText, writeInPlace } from './files';
 import { nerdctlNetworkLabels } from './labels';
 import { DEFAULT_NETWORK, ensureDefaultNetwork } from './manage';
@@ -110,17 +111,15 @@ export async function planContainerNetwork(env: NetworkEnv, opts: PrepareNetwork
     madeDir = true;
     const state: NetworkState = { version: 1, namespace: opts.namespace, id: opts.id, networks: [{ list, ifName: 'eth0' }], binDirs: [...env.binDirs], ports, hostname };
     // Separate files: made at once, and all settled before any undo.
-    const done = await Promise.allSettled([
+    await settleAll([
       createNetns(files.netns),
       writeInPlace(files.hosts, hostsFileText(hostname, [])),
       writeInPlace(files.resolvConf, resolvConfText(hostResolvConf())),
       writeState(dir, state),
-    ]);
-    const failed = done.find((r) => r.status === 'rejected');
-    if (failed) {
+    ]).catch(async (e: unknown) => {
       await remove();
-      throw failed.reason;
-    }
+      throw e;
+    });
   };
   const undo = async (): Promise<void> => {
     await making?.catch(() => undefined);

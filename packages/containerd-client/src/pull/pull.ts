@@ -19,6 +19,7 @@ import { Limiter } from './limiter';
 import { type PlannedImage, type PlatformChoice, type ResolvedTarget, checkResolved, planImages, withSourceLabel } from './plan';
 import { ProgressTracker, type ProgressListener } from './progress';
 import { type StoreContext, ingestRef, storeStreamedBlob } from './store-blob';
+import { settleAll } from '../settle';
 
 export interface PullOptions {
   /** Default: the host's platform. `'all'` fetches every platform of an index and unpacks the host's. */
@@ -46,13 +47,6 @@ export interface PullOptions {
 }
 
 export const DEFAULT_PULL_CONCURRENCY = 3;
-
-/** Settles every promise, then rethrows the first failure (so nothing still runs when the caller cleans up). */
-async function settleAll(promises: Promise<unknown>[], first?: () => unknown): Promise<void> {
-  const results = await Promise.allSettled(promises);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw first?.() ?? failed.reason;
-}
 
 /** Pulls `reference` into the client's namespace and returns the image record. */
 export async function pull(client: ContainerdClient, reference: string, options: PullOptions = {}): Promise<Image> {

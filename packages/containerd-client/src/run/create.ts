@@ -21,6 +21,7 @@ import { readUserFiles, type UserFile } from './image-files';
 import { prepareLogDirUndoable } from './log-files';
 import { planContainerNetwork, type PlannedNetwork } from '../network/container-network';
 import { iptablesNat, type PortMapping } from '../network/ports';
+import { settleAll } from '../settle';
 import { isCniNetwork, networkEnvOf, withNetnsPath, type CniOptions, type NetworkMode } from './network';
 
 /** Our labels on containers we create (plus containerd's own stop-signal label, as ctr sets it). */
@@ -141,13 +142,6 @@ function specError(e: unknown, image: string): ContainerdError | undefined {
   return undefined;
 }
 
-/** The first rejection's reason in the order given (so the error reported does not depend on timing), else the values. */
-async function allInOrder<T extends readonly unknown[]>(work: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
-  const settled = await Promise.allSettled(work);
-  for (const r of settled) if (r.status === 'rejected') throw r.reason;
-  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
-}
-
 async function refuseExisting(check: () => Promise<unknown>, error: () => Error): Promise<void> {
   if (await exists(check)) throw error();
 }
@@ -167,7 +161,7 @@ async function imageForCreate(client: ContainerdClient, opts: CreateContainerOpt
   }
   const image = await resolveImage(client, record.target, opts.platform, opts);
   const files: UserFile[] = opts.user || image.config.config?.User ? ['passwd', 'group'] : ['group'];
-  const [unpacked, { passwd, group }] = await allInOrder<[boolean, { passwd?: string; group?: string }]>([
+  const [unpacked, { passwd, group }] = await settleAll<[boolean, { passwd?: string; group?: string }]>([
     isUnpacked(client, image.config, opts),
     readUserFiles(client, image.manifest, opts, files),
   ]);
@@ -184,7 +178,7 @@ export async function createContainer(client: ContainerdClient, opts: CreateCont
   // Started now so the exec overlaps the daemon reads below; only read (the check itself runs in its place).
   const natTable = isCniNetwork(opts.network) && opts.ports?.length ? iptablesNat() : undefined;
   // Independent reads at once; the first problem in this order is the one reported.
-  const [, , { image, passwd, group }] = await allInOrder<[void, void, Awaited<ReturnType<typeof imageForCreate>>]>([
+  const [, , { image, passwd, group }] = await settleAll<[void, void, Awaited<ReturnType<typeof imageForCreate>>]>([
     refuseExisting(() => client.containers.get(id, opts), () => new AlreadyExistsError(`a container named "${id}" already exists in namespace ${client.namespace}`)),
     refuseExisting(() => client.snapshots.stat(snapshotKey, opts), () => new AlreadyExistsError(`snapshot name "${snapshotKey}" is taken in namespace ${client.namespace} (snapshotter ${client.snapshotter}): choose another`)),
     imageForCreate(client, opts),

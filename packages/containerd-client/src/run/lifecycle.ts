@@ -16,6 +16,7 @@ import type { Container, ExitStatus, TaskProcess } from '../types';
 import { RunLabels } from './create';
 import { labelLogPath, prepareLogFile } from './log-files';
 import { afterStart, connectBeforeStart, disconnectContainer, networkBeforeTask, removeContainerNetwork, type CniOptions } from './network';
+import { settleAll } from '../settle';
 import { commandStartError } from './start-errors';
 
 export { prepareLogFile } from './log-files';
@@ -90,11 +91,7 @@ function specOf(c: Container): Spec | undefined {
  */
 export async function startContainer(client: ContainerdClient, id: string, opts: StartContainerOptions = {}): Promise<StartedContainer> {
   // Independent reads at once; a missing container is the error to report first.
-  const [record, earlier] = await Promise.allSettled([client.containers.get(id), findTask(client, id)]);
-  if (record.status === 'rejected') throw record.reason;
-  if (earlier.status === 'rejected') throw earlier.reason;
-  const container = record.value;
-  const old = earlier.value;
+  const [container, old] = await settleAll([client.containers.get(id), findTask(client, id)]);
   if (old && taskState(old).live) {
     throw new FailedPreconditionError(`container "${id}" already has a ${old.status} task (pid ${old.pid}): stop it first`);
   }

@@ -13,6 +13,7 @@ import type { ParsedReference } from '../registry/reference';
 import { decideAuth } from './auth-policy';
 import { explainTransferError } from './errors';
 import type { RawTransferProgress } from './progress-map';
+import { settleAll } from '../settle';
 import { TRANSFER_SERVICE, TransferStream, newStreamId, serviceRpc } from './streams';
 
 export const OCI_REGISTRY = 'containerd.types.transfer.OCIRegistry';
@@ -53,17 +54,6 @@ async function readProgress(stream: TransferStream, onProgress: (p: RawTransferP
   for (let m = await stream.next(); m; m = await stream.next()) {
     if (m.type === PROGRESS) onProgress(m.value as RawTransferProgress);
   }
-}
-
-/**
- * Promise.all that waits for every promise to settle before throwing the first failure, so nothing still
- * opening is left behind unclosed by the clean-up that follows the throw.
- */
-export async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
-  const results = await Promise.allSettled(promises);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 export interface TransferCallOptions {

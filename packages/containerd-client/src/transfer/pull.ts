@@ -12,7 +12,8 @@ import { parseReference } from '../registry/reference';
 import type { Index, Platform } from '../oci/image-types';
 import type { Image } from '../types';
 import type { PullOptions } from '../pull/pull';
-import { IMAGE_STORE, OCI_REGISTRY, protoPlatform, settleAll, withTransferCall } from './call';
+import { settleAll } from '../settle';
+import { IMAGE_STORE, OCI_REGISTRY, protoPlatform, withTransferCall } from './call';
 import { TransferProgressMapper } from './progress-map';
 
 /** Pulls `reference` through containerd's Transfer service and returns the image record. */
